@@ -1,0 +1,3 @@
+/* ctlmsg.c — placeholder, being written. */
+#include "config.h"
+typedef int ctlmsg_placeholder_t;

@@ -1,0 +1,4 @@
+/* ctlmsg.h — placeholder, being written. */
+#ifndef RDMAD_WIRE_CTLMSG_H
+#define RDMAD_WIRE_CTLMSG_H
+#endif

@@ -1,0 +1,4 @@
+/* ssc.h — placeholder, being written. */
+#ifndef RDMAD_WIRE_SSC_H
+#define RDMAD_WIRE_SSC_H
+#endif

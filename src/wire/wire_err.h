@@ -61,6 +61,7 @@
 	WIRE_ERR(RDMAP_ATOMIC_ALIGN, 0, 2, 0x07, "atomic target not 64-bit aligned") \
 	WIRE_ERR(RDMAP_ATOMIC_AOPCODE, 0, 2, 0x06, "unsupported atomic operation code") \
 	WIRE_ERR(RDMAP_TERM_HDR, 0, 2, 0x07, "malformed Terminate header") \
+	WIRE_ERR(RDMAP_EXCESS, 0, 2, 0x07, "message longer than its opcode allows") \
 	/* -- MPA (RFC 5044 §8, RFC 6581 §8), layer 2 -- */		\
 	WIRE_ERR(MPA_CONN_LOST, 2, 0, 0x01, "connection closed or lost") \
 	WIRE_ERR(MPA_CRC, 2, 0, 0x02, "MPA CRC mismatch")		\
@@ -79,7 +80,8 @@
 	WIRE_ERR(SSC_PD_TOO_LONG, 2, 0, 0x04, "session control private data longer than 512") \
 	WIRE_ERR(SSC_TERM_PD, 2, 0, 0x04, "session Terminate carries private data") \
 	WIRE_ERR(SSC_ENH_SHORT, 2, 0, 0x04, "enhanced session control lacks IRD/ORD") \
-	WIRE_ERR(SSC_SEGMENT_SHORT, 0, 2, 0x07, "DDP segment chunk shorter than DDP-SSN")
+	WIRE_ERR(SSC_SEGMENT_SHORT, 0, 2, 0x07, "DDP segment chunk shorter than DDP-SSN") \
+	WIRE_ERR(SSC_SSN_WINDOW, 0, 2, 0x07, "DDP-SSN outside the receive window")
 
 enum wire_err {
 	WIRE_OK = 0,

@@ -9,29 +9,6 @@
 #include "wire/ddp.h"
 #include "wire/term.h"
 
-/* Assert err == want and that want maps to the triple (l, t, c). */
-static void
-ddp_t_expect(enum wire_err err, enum wire_err want, int l, int t, int c)
-{
-	struct term_triple tr;
-
-	CU_ASSERT_EQUAL(err, want);
-	CU_ASSERT_EQUAL(term_triple_of(err, &tr), 0);
-	CU_ASSERT_EQUAL(tr.layer, l);
-	CU_ASSERT_EQUAL(tr.etype, t);
-	CU_ASSERT_EQUAL(tr.ecode, c);
-}
-
-/* Parse hex into buf and return the length (asserted positive). */
-static size_t
-ddp_t_hex(const char *hex, uint8_t *buf, size_t cap)
-{
-	long n = tutil_hex(hex, buf, cap);
-
-	CU_ASSERT_FATAL(n > 0);
-	return (size_t)n;
-}
-
 /*
  * RFC 5041 §5.2 example, first segment of a 2048-octet tagged message
  * with initial TO 16384 over MULPDU 1500 (§4.2 Figure 4):
@@ -58,7 +35,7 @@ static void
 t_golden_tagged(void)
 {
 	uint8_t b[64];
-	size_t n = ddp_t_hex(ddp_t_tagged, b, sizeof(b)), hl = 99;
+	size_t n = tutil_hex_ok(ddp_t_tagged, b, sizeof(b)), hl = 99;
 	struct ddp_hdr h;
 
 	CU_ASSERT_EQUAL(n, 16);
@@ -83,7 +60,7 @@ static void
 t_golden_untagged(void)
 {
 	uint8_t b[64];
-	size_t n = ddp_t_hex(ddp_t_untagged, b, sizeof(b)), hl = 99;
+	size_t n = tutil_hex_ok(ddp_t_untagged, b, sizeof(b)), hl = 99;
 	struct ddp_hdr h;
 
 	CU_ASSERT_EQUAL(n, 21);
@@ -110,7 +87,7 @@ static void
 t_reserved_ignored(void)
 {
 	uint8_t b[64], e[64];
-	size_t n = ddp_t_hex(ddp_t_tagged, b, sizeof(b)), hl;
+	size_t n = tutil_hex_ok(ddp_t_tagged, b, sizeof(b)), hl;
 	struct ddp_hdr h;
 
 	b[0] = 0xbd;			/* T=1 L=0 Rsvd=1111 DV=01 */
@@ -135,22 +112,22 @@ t_bad_version(void)
 	for (dv = 0; dv < 4; dv++) {
 		if (dv == DDP_VERSION)
 			continue;
-		n = ddp_t_hex(ddp_t_tagged, b, sizeof(b));
+		n = tutil_hex_ok(ddp_t_tagged, b, sizeof(b));
 		b[0] = (uint8_t)((b[0] & ~DDP_MASK_DV) | dv);
 		hl = 99;
-		ddp_t_expect(ddp_decode(b, n, &h, &hl), WIRE_E_DDP_T_VERSION,
+		tutil_expect_err(ddp_decode(b, n, &h, &hl), WIRE_E_DDP_T_VERSION,
 		    1, 1, 0x04);
 		CU_ASSERT_EQUAL(hl, 0);
 		CU_ASSERT_FALSE(h.tagged);
 		/* Even a one-octet segment reports the version first. */
-		ddp_t_expect(ddp_decode(b, 1, &h, NULL), WIRE_E_DDP_T_VERSION,
+		tutil_expect_err(ddp_decode(b, 1, &h, NULL), WIRE_E_DDP_T_VERSION,
 		    1, 1, 0x04);
 
-		n = ddp_t_hex(ddp_t_untagged, b, sizeof(b));
+		n = tutil_hex_ok(ddp_t_untagged, b, sizeof(b));
 		b[0] = (uint8_t)((b[0] & ~DDP_MASK_DV) | dv);
-		ddp_t_expect(ddp_decode(b, n, &h, &hl), WIRE_E_DDP_U_VERSION,
+		tutil_expect_err(ddp_decode(b, n, &h, &hl), WIRE_E_DDP_U_VERSION,
 		    1, 2, 0x06);
-		ddp_t_expect(ddp_decode(b, 1, &h, NULL), WIRE_E_DDP_U_VERSION,
+		tutil_expect_err(ddp_decode(b, 1, &h, NULL), WIRE_E_DDP_U_VERSION,
 		    1, 2, 0x06);
 	}
 }
@@ -160,7 +137,7 @@ static void
 ddp_t_sweep(const char *hex, size_t want_hl)
 {
 	uint8_t b[64], *p;
-	size_t n = ddp_t_hex(hex, b, sizeof(b)), k, hl;
+	size_t n = tutil_hex_ok(hex, b, sizeof(b)), k, hl;
 	struct ddp_hdr h;
 
 	for (k = 0; k < want_hl; k++) {
@@ -168,7 +145,7 @@ ddp_t_sweep(const char *hex, size_t want_hl)
 		CU_ASSERT_FATAL(p != NULL);
 		memcpy(p, b, k);
 		hl = 99;
-		ddp_t_expect(ddp_decode(p, k, &h, &hl), WIRE_E_RDMAP_SHORT,
+		tutil_expect_err(ddp_decode(p, k, &h, &hl), WIRE_E_RDMAP_SHORT,
 		    0, 2, 0x07);
 		CU_ASSERT_EQUAL(hl, 0);
 		free(p);
@@ -196,7 +173,7 @@ static void
 ddp_t_round(const struct ddp_hdr *h, const char *want_hex)
 {
 	uint8_t want[32], b[32], *p;
-	size_t wn = ddp_t_hex(want_hex, want, sizeof(want)), hl, cap;
+	size_t wn = tutil_hex_ok(want_hex, want, sizeof(want)), hl, cap;
 	struct ddp_hdr d;
 	int n;
 
@@ -264,13 +241,13 @@ t_to_wrap(void)
 	CU_ASSERT_EQUAL(ddp_check_to_wrap(UINT64_MAX - 1, 1), WIRE_OK);
 	CU_ASSERT_EQUAL(ddp_check_to_wrap(16384, 2048), WIRE_OK);
 	/* Sum exactly 2^64 wraps to 0. */
-	ddp_t_expect(ddp_check_to_wrap(UINT64_MAX - 1, 2),
+	tutil_expect_err(ddp_check_to_wrap(UINT64_MAX - 1, 2),
 	    WIRE_E_DDP_T_TO_WRAP, 1, 1, 0x03);
-	ddp_t_expect(ddp_check_to_wrap(UINT64_MAX, 1), WIRE_E_DDP_T_TO_WRAP,
+	tutil_expect_err(ddp_check_to_wrap(UINT64_MAX, 1), WIRE_E_DDP_T_TO_WRAP,
 	    1, 1, 0x03);
-	ddp_t_expect(ddp_check_to_wrap(1, UINT64_MAX), WIRE_E_DDP_T_TO_WRAP,
+	tutil_expect_err(ddp_check_to_wrap(1, UINT64_MAX), WIRE_E_DDP_T_TO_WRAP,
 	    1, 1, 0x03);
-	ddp_t_expect(ddp_check_to_wrap(UINT64_MAX, UINT64_MAX),
+	tutil_expect_err(ddp_check_to_wrap(UINT64_MAX, UINT64_MAX),
 	    WIRE_E_DDP_T_TO_WRAP, 1, 1, 0x03);
 }
 

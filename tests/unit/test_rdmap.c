@@ -208,29 +208,6 @@ static const struct rdmap_t_vec rdmap_t_vecs[] = {
 
 /* ---- Helpers ------------------------------------------------------------ */
 
-/* Assert err == want and that want maps to the triple (l, t, c). */
-static void
-rdmap_t_expect(enum wire_err err, enum wire_err want, int l, int t, int c)
-{
-	struct term_triple tr;
-
-	CU_ASSERT_EQUAL(err, want);
-	CU_ASSERT_EQUAL(term_triple_of(err, &tr), 0);
-	CU_ASSERT_EQUAL(tr.layer, l);
-	CU_ASSERT_EQUAL(tr.etype, t);
-	CU_ASSERT_EQUAL(tr.ecode, c);
-}
-
-/* Parse hex into buf; return the length. */
-static size_t
-rdmap_t_hex(const char *hex, uint8_t *buf, size_t cap)
-{
-	long n = tutil_hex(hex, buf, cap);
-
-	CU_ASSERT_FATAL(n > 0);
-	return (size_t)n;
-}
-
 /* Decode the first k octets of b from an exactly sized heap copy. */
 static enum wire_err
 rdmap_t_decode_exact(const uint8_t *b, size_t k, struct rdmap_seg *s)
@@ -253,7 +230,7 @@ rdmap_t_dec(const char *hex, void (*patch)(uint8_t *, size_t *),
     struct rdmap_seg *s)
 {
 	uint8_t b[128];
-	size_t n = rdmap_t_hex(hex, b, sizeof(b));
+	size_t n = tutil_hex_ok(hex, b, sizeof(b));
 
 	if (patch != NULL)
 		patch(b, &n);
@@ -267,7 +244,7 @@ t_golden_write(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[64];
-	size_t n = rdmap_t_hex(v_write, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_write, b, sizeof(b));
 
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_TRUE(s.ddp.tagged);
@@ -281,7 +258,7 @@ t_golden_write(void)
 	CU_ASSERT_PTR_EQUAL(s.payload, b + 14);
 	CU_ASSERT_EQUAL(memcmp(s.payload, "\xde\xad\xbe\xef", 4), 0);
 
-	n = rdmap_t_hex(v_write_mid, b, sizeof(b));
+	n = tutil_hex_ok(v_write_mid, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_FALSE(s.ddp.last);
 	CU_ASSERT_EQUAL(s.ddp.to, 0x1004);
@@ -293,7 +270,7 @@ t_golden_read_req(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[64];
-	size_t n = rdmap_t_hex(v_read_req, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_read_req, b, sizeof(b));
 	const struct rdmap_read_req *rr = &s.u.read_req;
 
 	CU_ASSERT_EQUAL(n, 46);
@@ -318,7 +295,7 @@ t_golden_read_resp(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[64];
-	size_t n = rdmap_t_hex(v_read_resp, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_read_resp, b, sizeof(b));
 
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_TRUE(s.ddp.tagged);
@@ -337,7 +314,7 @@ t_golden_sends(void)
 	uint8_t b[64];
 	size_t n;
 
-	n = rdmap_t_hex(v_send, b, sizeof(b));
+	n = tutil_hex_ok(v_send, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_SEND);
 	CU_ASSERT_EQUAL(s.ddp.qn, 0);
@@ -345,7 +322,7 @@ t_golden_sends(void)
 	CU_ASSERT_EQUAL(s.payload_len, 5);
 	CU_ASSERT_EQUAL(memcmp(s.payload, "hello", 5), 0);
 
-	n = rdmap_t_hex(v_send_inv, b, sizeof(b));
+	n = tutil_hex_ok(v_send_inv, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_SEND_INV);
 	CU_ASSERT_EQUAL(s.ddp.inv_stag, 0xcafe0001);
@@ -354,7 +331,7 @@ t_golden_sends(void)
 	CU_ASSERT_EQUAL(s.payload_len, 1);
 	CU_ASSERT_EQUAL(s.payload[0], 'x');
 
-	n = rdmap_t_hex(v_send_se, b, sizeof(b));
+	n = tutil_hex_ok(v_send_se, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_SEND_SE);
 	CU_ASSERT_EQUAL(s.ddp.msn, 3);
@@ -362,14 +339,14 @@ t_golden_sends(void)
 	CU_ASSERT_EQUAL(s.payload_len, 0);
 	CU_ASSERT_PTR_EQUAL(s.payload, b + 18);
 
-	n = rdmap_t_hex(v_send_se_inv, b, sizeof(b));
+	n = tutil_hex_ok(v_send_se_inv, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_SEND_SE_INV);
 	CU_ASSERT_EQUAL(s.ddp.inv_stag, 0xcafe0002);
 	CU_ASSERT_EQUAL(s.ddp.msn, 4);
 	CU_ASSERT_EQUAL(s.payload_len, 2);
 
-	n = rdmap_t_hex(v_send_mid, b, sizeof(b));
+	n = tutil_hex_ok(v_send_mid, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_FALSE(s.ddp.last);
 	CU_ASSERT_EQUAL(s.ddp.mo, 1482);
@@ -381,10 +358,10 @@ t_golden_terminate(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[96], rq[64];
-	size_t n = rdmap_t_hex(v_term, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_term, b, sizeof(b));
 	const struct rdmap_term *t = &s.u.term;
 
-	rdmap_t_hex(v_read_req, rq, sizeof(rq));
+	tutil_hex_ok(v_read_req, rq, sizeof(rq));
 	CU_ASSERT_EQUAL(n, 70);
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_TERMINATE);
@@ -410,7 +387,7 @@ t_golden_imm(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[64];
-	size_t n = rdmap_t_hex(v_imm, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_imm, b, sizeof(b));
 
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_IMM);
@@ -421,7 +398,7 @@ t_golden_imm(void)
 	CU_ASSERT_EQUAL(s.hdr_len, 26);
 	CU_ASSERT_EQUAL(s.payload_len, 0);
 
-	n = rdmap_t_hex(v_imm_se, b, sizeof(b));
+	n = tutil_hex_ok(v_imm_se, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_IMM_SE);
 	CU_ASSERT_EQUAL(s.ddp.msn, 6);
@@ -433,7 +410,7 @@ t_golden_atomic(void)
 {
 	struct rdmap_seg s;
 	uint8_t b[96];
-	size_t n = rdmap_t_hex(v_atomic_req, b, sizeof(b));
+	size_t n = tutil_hex_ok(v_atomic_req, b, sizeof(b));
 	const struct rdmap_atomic_req *a = &s.u.atomic_req;
 
 	CU_ASSERT_EQUAL(n, 70);
@@ -451,7 +428,7 @@ t_golden_atomic(void)
 	CU_ASSERT_EQUAL(a->cmp_mask, UINT64_C(0xfffffffffffffff0));
 	CU_ASSERT_EQUAL(s.hdr_len, 70);
 
-	n = rdmap_t_hex(v_atomic_fa, b, sizeof(b));
+	n = tutil_hex_ok(v_atomic_fa, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(a->aopcode, RDMAP_AOP_FETCHADD);
 	CU_ASSERT_EQUAL(a->req_id, 43);
@@ -460,7 +437,7 @@ t_golden_atomic(void)
 	CU_ASSERT_EQUAL(a->add_swap_mask, 0);
 	CU_ASSERT_EQUAL(a->cmp_mask, UINT64_MAX);
 
-	n = rdmap_t_hex(v_atomic_resp, b, sizeof(b));
+	n = tutil_hex_ok(v_atomic_resp, b, sizeof(b));
 	CU_ASSERT_EQUAL(n, 30);
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_ATOMIC_RESP);
@@ -480,7 +457,7 @@ t_vectors_reencode(void)
 	size_t n, cap;
 
 	for (v = rdmap_t_vecs; v->name != NULL; v++) {
-		n = rdmap_t_hex(v->hex, b, sizeof(b));
+		n = tutil_hex_ok(v->hex, b, sizeof(b));
 		CU_ASSERT_EQUAL_FATAL(rdmap_decode(b, n, &s), WIRE_OK);
 		CU_ASSERT_EQUAL(s.opcode, v->op);
 		CU_ASSERT_EQUAL(s.hdr_len, v->hdr_len);
@@ -518,7 +495,7 @@ t_truncation(void)
 	enum wire_err want;
 
 	for (v = rdmap_t_vecs; v->name != NULL; v++) {
-		n = rdmap_t_hex(v->hex, b, sizeof(b));
+		n = tutil_hex_ok(v->hex, b, sizeof(b));
 		dlen = ddp_hdr_len(b[0]);
 		end = rdmap_op_info(v->op)->payload ? v->hdr_len : n;
 		for (k = 0; k < end; k++) {
@@ -526,7 +503,7 @@ t_truncation(void)
 			if (v->op == RDMAP_OP_TERMINATE &&
 			    k >= dlen + TERM_HDR_MIN_LEN)
 				want = WIRE_E_RDMAP_TERM_HDR;
-			rdmap_t_expect(rdmap_t_decode_exact(b, k, &s), want,
+			tutil_expect_err(rdmap_t_decode_exact(b, k, &s), want,
 			    0, 2, 0x07);
 			CU_ASSERT_EQUAL(s.hdr_len, 0);
 			CU_ASSERT_PTR_NULL(s.payload);
@@ -549,7 +526,7 @@ t_decode_hdr_only(void)
 	size_t n, want, avail;
 
 	for (v = rdmap_t_vecs; v->name != NULL; v++) {
-		n = rdmap_t_hex(v->hex, b, sizeof(b));
+		n = tutil_hex_ok(v->hex, b, sizeof(b));
 		want = rdmap_hdr_len(b[0], b[1]);
 		avail = want < n ? want : n;
 		CU_ASSERT_EQUAL(rdmap_decode_hdr(b, avail, n, &s), WIRE_OK);
@@ -563,22 +540,22 @@ t_decode_hdr_only(void)
 	}
 
 	/* A Write announcing 1 MiB of payload with only the header read. */
-	n = rdmap_t_hex(v_write, b, sizeof(b));
+	n = tutil_hex_ok(v_write, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode_hdr(b, 14, 14 + (1u << 20), &s),
 	    WIRE_OK);
 	CU_ASSERT_EQUAL(s.payload_len, 1u << 20);
 	CU_ASSERT_PTR_NULL(s.payload);
 
 	/* Header octets missing from avail count as missing. */
-	n = rdmap_t_hex(v_read_req, b, sizeof(b));
-	rdmap_t_expect(rdmap_decode_hdr(b, 45, n, &s), WIRE_E_RDMAP_SHORT,
+	n = tutil_hex_ok(v_read_req, b, sizeof(b));
+	tutil_expect_err(rdmap_decode_hdr(b, 45, n, &s), WIRE_E_RDMAP_SHORT,
 	    0, 2, 0x07);
-	n = rdmap_t_hex(v_term, b, sizeof(b));
-	rdmap_t_expect(rdmap_decode_hdr(b, 40, n, &s), WIRE_E_RDMAP_TERM_HDR,
+	n = tutil_hex_ok(v_term, b, sizeof(b));
+	tutil_expect_err(rdmap_decode_hdr(b, 40, n, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	/* Judged on seg_len: an Immediate of 27 octets is too long. */
-	n = rdmap_t_hex(v_imm, b, sizeof(b));
-	rdmap_t_expect(rdmap_decode_hdr(b, n, n + 1, &s),
+	n = tutil_hex_ok(v_imm, b, sizeof(b));
+	tutil_expect_err(rdmap_decode_hdr(b, n, n + 1, &s),
 	    WIRE_E_RDMAP_EXCESS, 0, 2, 0x07);
 }
 
@@ -675,15 +652,15 @@ t_err_ddp_version(void)
 	struct rdmap_seg s;
 
 	/* RFC 5041 §7.2: error type follows the T bit. */
-	rdmap_t_expect(rdmap_t_dec(v_write, p_dv0, &s), WIRE_E_DDP_T_VERSION,
+	tutil_expect_err(rdmap_t_dec(v_write, p_dv0, &s), WIRE_E_DDP_T_VERSION,
 	    1, 1, 0x04);
-	rdmap_t_expect(rdmap_t_dec(v_read_resp, p_dv2, &s),
+	tutil_expect_err(rdmap_t_dec(v_read_resp, p_dv2, &s),
 	    WIRE_E_DDP_T_VERSION, 1, 1, 0x04);
-	rdmap_t_expect(rdmap_t_dec(v_send, p_dv0, &s), WIRE_E_DDP_U_VERSION,
+	tutil_expect_err(rdmap_t_dec(v_send, p_dv0, &s), WIRE_E_DDP_U_VERSION,
 	    1, 2, 0x06);
-	rdmap_t_expect(rdmap_t_dec(v_read_req, p_dv2, &s),
+	tutil_expect_err(rdmap_t_dec(v_read_req, p_dv2, &s),
 	    WIRE_E_DDP_U_VERSION, 1, 2, 0x06);
-	rdmap_t_expect(rdmap_t_dec(v_term, p_dv3, &s), WIRE_E_DDP_U_VERSION,
+	tutil_expect_err(rdmap_t_dec(v_term, p_dv3, &s), WIRE_E_DDP_U_VERSION,
 	    1, 2, 0x06);
 	CU_ASSERT_EQUAL(s.opcode, 0);		/* zeroed on error */
 	CU_ASSERT_EQUAL(s.hdr_len, 0);
@@ -697,9 +674,9 @@ t_err_rdmap_version(void)
 	struct rdmap_seg s;
 
 	for (v = rdmap_t_vecs; v->name != NULL; v++) {
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_rv2, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_rv2, &s),
 		    WIRE_E_RDMAP_VERSION, 0, 2, 0x05);
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_rv3, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_rv3, &s),
 		    WIRE_E_RDMAP_VERSION, 0, 2, 0x05);
 		if (v->op <= RDMAP_OP_TERMINATE) {
 			CU_ASSERT_EQUAL(rdmap_t_dec(v->hex, p_rv0, &s),
@@ -707,7 +684,7 @@ t_err_rdmap_version(void)
 			CU_ASSERT_EQUAL(s.rv, 0);
 			CU_ASSERT_EQUAL(s.opcode, v->op);
 		} else {
-			rdmap_t_expect(rdmap_t_dec(v->hex, p_rv0, &s),
+			tutil_expect_err(rdmap_t_dec(v->hex, p_rv0, &s),
 			    WIRE_E_RDMAP_VERSION, 0, 2, 0x05);
 		}
 		/* Reserved bits of both control octets are ignored. */
@@ -727,13 +704,13 @@ t_err_opcode(void)
 	unsigned int op;
 
 	for (op = RDMAP_OP_MAX + 1; op <= 0xf; op++) {
-		n = rdmap_t_hex(v_send, b, sizeof(b));
+		n = tutil_hex_ok(v_send, b, sizeof(b));
 		b[1] = (uint8_t)(0x40 | op);
-		rdmap_t_expect(rdmap_t_decode_exact(b, n, &s),
+		tutil_expect_err(rdmap_t_decode_exact(b, n, &s),
 		    WIRE_E_RDMAP_OPCODE, 0, 2, 0x06);
-		n = rdmap_t_hex(v_write, b, sizeof(b));
+		n = tutil_hex_ok(v_write, b, sizeof(b));
 		b[1] = (uint8_t)(0x40 | op);
-		rdmap_t_expect(rdmap_t_decode_exact(b, n, &s),
+		tutil_expect_err(rdmap_t_decode_exact(b, n, &s),
 		    WIRE_E_RDMAP_OPCODE, 0, 2, 0x06);
 	}
 }
@@ -749,14 +726,14 @@ t_err_tagged_mismatch(void)
 	size_t n;
 
 	for (v = rdmap_t_vecs; v->name != NULL; v++) {
-		n = rdmap_t_hex(v->hex, b, sizeof(b));
+		n = tutil_hex_ok(v->hex, b, sizeof(b));
 		/* Flipped to untagged, a short Write is short of 18. */
 		if (n < ddp_hdr_len(b[0] ^ DDP_FLAG_TAGGED)) {
-			rdmap_t_expect(rdmap_t_dec(v->hex, p_tflip, &s),
+			tutil_expect_err(rdmap_t_dec(v->hex, p_tflip, &s),
 			    WIRE_E_RDMAP_SHORT, 0, 2, 0x07);
 			continue;
 		}
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_tflip, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_tflip, &s),
 		    WIRE_E_RDMAP_OPCODE, 0, 2, 0x06);
 	}
 }
@@ -777,17 +754,17 @@ t_err_qn(void)
 		if (oi->tagged)
 			continue;
 		for (qn = 0; qn < RDMAP_QN_COUNT + 2; qn++) {
-			n = rdmap_t_hex(v->hex, b, sizeof(b));
+			n = tutil_hex_ok(v->hex, b, sizeof(b));
 			b[9] = (uint8_t)qn;
 			if (qn == oi->qn) {
 				CU_ASSERT_EQUAL(rdmap_t_decode_exact(b, n, &s),
 				    WIRE_OK);
 				continue;
 			}
-			rdmap_t_expect(rdmap_t_decode_exact(b, n, &s),
+			tutil_expect_err(rdmap_t_decode_exact(b, n, &s),
 			    WIRE_E_DDP_U_INV_QN, 1, 2, 0x01);
 		}
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_qnmax, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_qnmax, &s),
 		    WIRE_E_DDP_U_INV_QN, 1, 2, 0x01);
 	}
 }
@@ -811,17 +788,17 @@ t_err_single_segment(void)
 				    WIRE_OK);
 			continue;
 		}
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_mo1, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_mo1, &s),
 		    WIRE_E_DDP_U_INV_MO, 1, 2, 0x04);
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_mo_hi, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_mo_hi, &s),
 		    WIRE_E_DDP_U_INV_MO, 1, 2, 0x04);
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_notlast, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_notlast, &s),
 		    WIRE_E_RDMAP_EXCESS, 0, 2, 0x07);
 		if (v->op == RDMAP_OP_TERMINATE)
 			continue;	/* trailing octets: t_term_trailing */
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_plus1, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_plus1, &s),
 		    WIRE_E_RDMAP_EXCESS, 0, 2, 0x07);
-		rdmap_t_expect(rdmap_t_dec(v->hex, p_minus1, &s),
+		tutil_expect_err(rdmap_t_dec(v->hex, p_minus1, &s),
 		    WIRE_E_RDMAP_SHORT, 0, 2, 0x07);
 	}
 }
@@ -836,29 +813,29 @@ t_err_aopcode(void)
 	unsigned int aop;
 
 	for (aop = 0; aop <= 0xf; aop++) {
-		n = rdmap_t_hex(v_atomic_req, b, sizeof(b));
+		n = tutil_hex_ok(v_atomic_req, b, sizeof(b));
 		b[21] = (uint8_t)aop;
 		if (aop == RDMAP_AOP_FETCHADD || aop == RDMAP_AOP_CMPSWAP) {
 			CU_ASSERT_EQUAL(rdmap_t_decode_exact(b, n, &s),
 			    WIRE_OK);
 			CU_ASSERT_EQUAL(s.u.atomic_req.aopcode, aop);
 		} else {
-			rdmap_t_expect(rdmap_t_decode_exact(b, n, &s),
+			tutil_expect_err(rdmap_t_decode_exact(b, n, &s),
 			    WIRE_E_RDMAP_ATOMIC_AOPCODE, 0, 2, 0x06);
 		}
 	}
 	/* The 28 reserved bits are ignored on receive. */
-	n = rdmap_t_hex(v_atomic_req, b, sizeof(b));
+	n = tutil_hex_ok(v_atomic_req, b, sizeof(b));
 	b[18] = b[19] = b[20] = 0xff;
 	b[21] = 0xf2;
 	CU_ASSERT_EQUAL(rdmap_t_decode_exact(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.u.atomic_req.aopcode, RDMAP_AOP_CMPSWAP);
 	/* Alignment is not the decoder's (rdmap.h): TO 0x3009 decodes. */
-	n = rdmap_t_hex(v_atomic_req, b, sizeof(b));
+	n = tutil_hex_ok(v_atomic_req, b, sizeof(b));
 	b[37] = 0x09;
 	CU_ASSERT_EQUAL(rdmap_t_decode_exact(b, n, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.u.atomic_req.to, 0x3009);
-	rdmap_t_expect(rdmap_atomic_check_align(s.u.atomic_req.to),
+	tutil_expect_err(rdmap_atomic_check_align(s.u.atomic_req.to),
 	    WIRE_E_RDMAP_ATOMIC_ALIGN, 0, 2, 0x07);
 }
 
@@ -871,50 +848,50 @@ t_err_precedence(void)
 	size_t n;
 
 	/* Bad DV beats a short segment. */
-	n = rdmap_t_hex(v_read_req, b, sizeof(b));
+	n = tutil_hex_ok(v_read_req, b, sizeof(b));
 	b[0] = 0x40;
-	rdmap_t_expect(rdmap_t_decode_exact(b, 3, &s), WIRE_E_DDP_U_VERSION,
+	tutil_expect_err(rdmap_t_decode_exact(b, 3, &s), WIRE_E_DDP_U_VERSION,
 	    1, 2, 0x06);
 	/* QN >= 4 (a DDP check) beats a bad RV. */
-	n = rdmap_t_hex(v_send, b, sizeof(b));
+	n = tutil_hex_ok(v_send, b, sizeof(b));
 	b[1] = 0xc3;
 	b[9] = 9;
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s), WIRE_E_DDP_U_INV_QN,
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s), WIRE_E_DDP_U_INV_QN,
 	    1, 2, 0x01);
 	/* Bad RV beats a reserved opcode. */
-	n = rdmap_t_hex(v_send, b, sizeof(b));
+	n = tutil_hex_ok(v_send, b, sizeof(b));
 	b[1] = 0x8d;
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_VERSION,
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_VERSION,
 	    0, 2, 0x05);
 	/* T mismatch beats QN mismatch. */
-	n = rdmap_t_hex(v_send, b, sizeof(b));
+	n = tutil_hex_ok(v_send, b, sizeof(b));
 	b[1] = 0x41;		/* Read Request on QN 0 ... */
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s), WIRE_E_DDP_U_INV_QN,
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s), WIRE_E_DDP_U_INV_QN,
 	    1, 2, 0x01);
 	b[1] = 0x40;		/* ... Write untagged */
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_OPCODE,
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_OPCODE,
 	    0, 2, 0x06);
 	/* MO beats a short header. */
-	n = rdmap_t_hex(v_read_req, b, sizeof(b));
+	n = tutil_hex_ok(v_read_req, b, sizeof(b));
 	b[17] = 4;
-	rdmap_t_expect(rdmap_t_decode_exact(b, 20, &s), WIRE_E_DDP_U_INV_MO,
+	tutil_expect_err(rdmap_t_decode_exact(b, 20, &s), WIRE_E_DDP_U_INV_MO,
 	    1, 2, 0x04);
 	/* Short beats L = 0. */
 	b[17] = 0;
 	b[0] = 0x01;
-	rdmap_t_expect(rdmap_t_decode_exact(b, 20, &s), WIRE_E_RDMAP_SHORT,
+	tutil_expect_err(rdmap_t_decode_exact(b, 20, &s), WIRE_E_RDMAP_SHORT,
 	    0, 2, 0x07);
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_EXCESS,
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s), WIRE_E_RDMAP_EXCESS,
 	    0, 2, 0x07);
 	/* Excess beats a bad AOpCode. */
-	n = rdmap_t_hex(v_atomic_req, b, sizeof(b));
+	n = tutil_hex_ok(v_atomic_req, b, sizeof(b));
 	b[21] = 1;
-	rdmap_t_expect(rdmap_t_decode_exact(b, n + 1, &s),
+	tutil_expect_err(rdmap_t_decode_exact(b, n + 1, &s),
 	    WIRE_E_RDMAP_EXCESS, 0, 2, 0x07);
-	rdmap_t_expect(rdmap_t_decode_exact(b, n, &s),
+	tutil_expect_err(rdmap_t_decode_exact(b, n, &s),
 	    WIRE_E_RDMAP_ATOMIC_AOPCODE, 0, 2, 0x06);
 	/* Empty input. */
-	rdmap_t_expect(rdmap_decode(NULL, 0, &s), WIRE_E_RDMAP_SHORT,
+	tutil_expect_err(rdmap_decode(NULL, 0, &s), WIRE_E_RDMAP_SHORT,
 	    0, 2, 0x07);
 }
 
@@ -1126,7 +1103,7 @@ t_read_req_helpers(void)
 	    UINT64_C(0x7f0000000000) };
 	uint8_t b[64], out[28];
 
-	rdmap_t_hex(v_read_req, b, sizeof(b));
+	tutil_hex_ok(v_read_req, b, sizeof(b));
 	rdmap_read_req_store(out, &rr);
 	CU_ASSERT_EQUAL(memcmp(out, b + 18, 28), 0);
 
@@ -1135,7 +1112,7 @@ t_read_req_helpers(void)
 	rr.src_to = UINT64_MAX - 4096;	/* sum 2^64 - 1 */
 	CU_ASSERT_EQUAL(rdmap_read_req_check_wrap(&rr), WIRE_OK);
 	rr.src_to = UINT64_MAX - 4095;	/* sum 2^64 wraps to 0 */
-	rdmap_t_expect(rdmap_read_req_check_wrap(&rr), WIRE_E_RDMAP_TO_WRAP,
+	tutil_expect_err(rdmap_read_req_check_wrap(&rr), WIRE_E_RDMAP_TO_WRAP,
 	    0, 1, 0x04);
 	rr.size = 0;
 	rr.src_to = UINT64_MAX;
@@ -1145,9 +1122,9 @@ t_read_req_helpers(void)
 	CU_ASSERT_EQUAL(rdmap_atomic_check_align(0), WIRE_OK);
 	CU_ASSERT_EQUAL(rdmap_atomic_check_align(0x3008), WIRE_OK);
 	CU_ASSERT_EQUAL(rdmap_atomic_check_align(UINT64_MAX - 7), WIRE_OK);
-	rdmap_t_expect(rdmap_atomic_check_align(4), WIRE_E_RDMAP_ATOMIC_ALIGN,
+	tutil_expect_err(rdmap_atomic_check_align(4), WIRE_E_RDMAP_ATOMIC_ALIGN,
 	    0, 2, 0x07);
-	rdmap_t_expect(rdmap_atomic_check_align(UINT64_MAX),
+	tutil_expect_err(rdmap_atomic_check_align(UINT64_MAX),
 	    WIRE_E_RDMAP_ATOMIC_ALIGN, 0, 2, 0x07);
 }
 
@@ -1212,7 +1189,7 @@ t_term_hdrct(void)
 	struct rdmap_term t2;
 
 	for (i = 0; i < TERM_NVECS; i++) {
-		n = rdmap_t_hex(term_vecs[i].hex, b, sizeof(b));
+		n = tutil_hex_ok(term_vecs[i].hex, b, sizeof(b));
 		CU_ASSERT_EQUAL(n, 18 + term_vecs[i].len);
 		CU_ASSERT_EQUAL_FATAL(rdmap_decode(b, n, &s), WIRE_OK);
 		CU_ASSERT_EQUAL(s.opcode, RDMAP_OP_TERMINATE);
@@ -1258,9 +1235,9 @@ t_term_truncation(void)
 	size_t i, n, k;
 
 	for (i = 0; i < TERM_NVECS; i++) {
-		n = rdmap_t_hex(term_vecs[i].hex, b, sizeof(b));
+		n = tutil_hex_ok(term_vecs[i].hex, b, sizeof(b));
 		for (k = 0; k < n; k++)
-			rdmap_t_expect(rdmap_t_decode_exact(b, k, &s),
+			tutil_expect_err(rdmap_t_decode_exact(b, k, &s),
 			    k < 18 + TERM_HDR_MIN_LEN ? WIRE_E_RDMAP_SHORT :
 			    WIRE_E_RDMAP_TERM_HDR, 0, 2, 0x07);
 	}
@@ -1276,7 +1253,7 @@ t_term_malformed(void)
 	size_t n, used;
 
 	/* 13 reserved bits set: ignored, re-encoded as zero. */
-	n = rdmap_t_hex(v_term, b, sizeof(b));
+	n = tutil_hex_ok(v_term, b, sizeof(b));
 	b[20] = 0xff;
 	b[21] = 0xff;
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
@@ -1288,7 +1265,7 @@ t_term_malformed(void)
 
 	/* D set, RDMA header sent without R (RFC 5040 §7.1 "set to zero"
 	 * style): tolerated, the extra octets are payload. */
-	n = rdmap_t_hex(TERM_DDP "12 04 c0 00 00 2e" RQ_DDP RQ_RDMA,
+	n = tutil_hex_ok(TERM_DDP "12 04 c0 00 00 2e" RQ_DDP RQ_RDMA,
 	    b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n, &s), WIRE_OK);
 	CU_ASSERT_FALSE(s.u.term.r);
@@ -1296,38 +1273,38 @@ t_term_malformed(void)
 	CU_ASSERT_EQUAL(s.payload_len, 28);
 	/* No headers, 48 zero octets: the full 52 is still accepted. */
 	memset(b, 0, sizeof(b));
-	n = rdmap_t_hex(TERM_DDP "00 00 00 00", b, sizeof(b));
+	n = tutil_hex_ok(TERM_DDP "00 00 00 00", b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_decode(b, n + 48, &s), WIRE_OK);
 	CU_ASSERT_EQUAL(s.hdr_len, 22);
 	CU_ASSERT_EQUAL(s.payload_len, 48);
 	/* One more and it is not a Terminate header any more. */
-	rdmap_t_expect(rdmap_decode(b, n + 49, &s), WIRE_E_RDMAP_TERM_HDR,
+	tutil_expect_err(rdmap_decode(b, n + 49, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	CU_ASSERT_EQUAL(rdmap_term_decode(b + 18, 53, &t, &used),
 	    WIRE_E_RDMAP_TERM_HDR);
 	CU_ASSERT_EQUAL(used, 0);
 
 	/* R set, RDMA header absent (the DDP header alone follows). */
-	n = rdmap_t_hex(TERM_DDP "01 00 e0 00 00 14"
+	n = tutil_hex_ok(TERM_DDP "01 00 e0 00 00 14"
 	    "c1 40 00 01 02 03 00 00 00 00 00 00 00 00", b, sizeof(b));
-	rdmap_t_expect(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
+	tutil_expect_err(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	/* D set, nothing after the length. */
-	n = rdmap_t_hex(TERM_DDP "12 04 c0 00 00 2e", b, sizeof(b));
-	rdmap_t_expect(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
+	n = tutil_hex_ok(TERM_DDP "12 04 c0 00 00 2e", b, sizeof(b));
+	tutil_expect_err(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	/* M set, length field cut. */
-	n = rdmap_t_hex(TERM_DDP "12 05 80 00 00", b, sizeof(b));
-	rdmap_t_expect(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
+	n = tutil_hex_ok(TERM_DDP "12 05 80 00 00", b, sizeof(b));
+	tutil_expect_err(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	/* D set with an untagged terminated header cut at 14 octets: the
 	 * header's own T bit says 18. */
-	n = rdmap_t_hex(TERM_DDP "12 04 c0 00 00 2e"
+	n = tutil_hex_ok(TERM_DDP "12 04 c0 00 00 2e"
 	    "41 41 00 00 00 00 00 00 00 01 00 00 00 07", b, sizeof(b));
-	rdmap_t_expect(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
+	tutil_expect_err(rdmap_decode(b, n, &s), WIRE_E_RDMAP_TERM_HDR,
 	    0, 2, 0x07);
 	/* Standalone decoder: fewer than 4 octets is SHORT. */
-	rdmap_t_expect(rdmap_term_decode(b, 3, &t, NULL), WIRE_E_RDMAP_SHORT,
+	tutil_expect_err(rdmap_term_decode(b, 3, &t, NULL), WIRE_E_RDMAP_SHORT,
 	    0, 2, 0x07);
 
 	/* Encoder refusals. */
@@ -1381,7 +1358,7 @@ t_term_build(void)
 		    0);
 		rdmap_t_fig10(&tr, &want_ddp, &want_rdma);
 		for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
-			n = rdmap_t_hex(segs[i], b, sizeof(b));
+			n = tutil_hex_ok(segs[i], b, sizeof(b));
 			dlen = ddp_hdr_len(b[0]);
 			rdmap_term_build(&t, &tr, b, n, n);
 			CU_ASSERT_EQUAL(t.triple.layer, tr.layer);
@@ -1416,18 +1393,18 @@ t_term_build(void)
 
 	/* Golden: the Terminate for a TO-wrapping Read Request is v_term. */
 	CU_ASSERT_EQUAL(term_triple_of(WIRE_E_RDMAP_TO_WRAP, &tr), 0);
-	n = rdmap_t_hex(v_read_req, b, sizeof(b));
+	n = tutil_hex_ok(v_read_req, b, sizeof(b));
 	rdmap_term_build(&t, &tr, b, n, n);
 	rdmap_seg_init(&s, RDMAP_OP_TERMINATE);
 	s.ddp.msn = 1;
 	s.u.term = t;
-	n = rdmap_t_hex(v_term, b, sizeof(b));
+	n = tutil_hex_ok(v_term, b, sizeof(b));
 	CU_ASSERT_EQUAL(rdmap_encode(&s, e, sizeof(e)), (int)n);
 	CU_ASSERT_EQUAL(memcmp(e, b, n), 0);
 
 	/* Not possible: only part of the DDP header was received. */
 	CU_ASSERT_EQUAL(term_triple_of(WIRE_E_DDP_U_INV_QN, &tr), 0);
-	n = rdmap_t_hex(v_read_req, b, sizeof(b));
+	n = tutil_hex_ok(v_read_req, b, sizeof(b));
 	rdmap_term_build(&t, &tr, b, 17, n);
 	CU_ASSERT_FALSE(t.m || t.d || t.r);
 	/* avail beyond seg_len is clamped: header of a 10-octet segment. */
@@ -1439,7 +1416,7 @@ t_term_build(void)
 	CU_ASSERT_TRUE(t.d && t.m);
 	CU_ASSERT_FALSE(t.r);
 	/* A segment too long for the 16-bit length: D without M. */
-	n = rdmap_t_hex(v_write, b, sizeof(b));
+	n = tutil_hex_ok(v_write, b, sizeof(b));
 	rdmap_term_build(&t, &tr, b, 14, 70000);
 	CU_ASSERT_TRUE(t.d);
 	CU_ASSERT_FALSE(t.m);

@@ -7,6 +7,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "wire/term.h"
+
 /* One test case: a name and its function. */
 struct tutil_case {
 	const char	*name;
@@ -26,5 +28,28 @@ int	tutil_run(const char *suite, const struct tutil_case *cases);
  * digit or when more than cap octets would be written.
  */
 long	tutil_hex(const char *hex, uint8_t *out, size_t cap);
+
+/* Assert err == want and that want maps to the Terminate triple (l, t, c). */
+static inline void
+tutil_expect_err(enum wire_err err, enum wire_err want, int l, int t, int c)
+{
+	struct term_triple tr;
+
+	CU_ASSERT_EQUAL(err, want);
+	CU_ASSERT_EQUAL(term_triple_of(want, &tr), 0);
+	CU_ASSERT_EQUAL(tr.layer, l);
+	CU_ASSERT_EQUAL(tr.etype, t);
+	CU_ASSERT_EQUAL(tr.ecode, c);
+}
+
+/* tutil_hex() that asserts (fatally) a non-empty result; the length. */
+static inline size_t
+tutil_hex_ok(const char *hex, uint8_t *buf, size_t cap)
+{
+	long n = tutil_hex(hex, buf, cap);
+
+	CU_ASSERT_FATAL(n > 0);
+	return (size_t)n;
+}
 
 #endif /* RDMAD_TESTS_TUTIL_H */

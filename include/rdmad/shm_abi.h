@@ -6,7 +6,8 @@
  * Work requests and completions travel through rings in memfd shared
  * memory that the daemon creates and the client library maps.  This header
  * fixes their layout; it is installed so that the library and the daemon
- * of one release agree, and the version below is checked at HELLO time.
+ * of one release agree.  The daemon writes the version below into every
+ * control page and the library refuses an object of another version.
  *
  * Layout of a queue pair's memory object (one memfd per QP):
  *
@@ -36,7 +37,30 @@
  * client).  The daemon sets sq_sleeping before it waits on the QP doorbell
  * and re-scans the ring afterwards; the client writes the doorbell only when
  * it sees sq_sleeping set after publishing, so a busy pair makes no system
- * call per work request.
+ * call per work request.  In full (a Dekker handshake; both fences are
+ * seq_cst):
+ *	client: publish the SQE (release store of VALID); fence; load
+ *		sq_sleeping; if non-zero, write 1 to the doorbell eventfd.
+ *	daemon: store sq_sleeping = 1; fence; re-scan the SQ; if an SQE is
+ *		VALID, store sq_sleeping = 0 and process it, else wait on the
+ *		doorbell, then store sq_sleeping = 0, read the eventfd and
+ *		scan.
+ * The RQ has no doorbell: the daemon reads it when a message arrives.
+ *
+ * CQ notification, the same handshake the other way:
+ *	client (arm): store armed = RDMAD_SHM_ARM_*; fence; load the flags
+ *		of the next CQE it will consume; if VALID, a completion
+ *		raced the arming and the client polls again.
+ *	daemon: publish the CQE; fence; load armed; if it is ARM_NEXT, or
+ *		ARM_SOLICITED and the CQE has RDMAD_SHM_WC_SOLICITED or a
+ *		non-zero status, exchange armed with 0 and, if that returned
+ *		non-zero, write 1 to the CQ's eventfd.
+ *
+ * Slot order: both sides walk a ring from slot 0 in order, wrapping at
+ * its depth; a producer that finds its next slot still VALID sees the
+ * ring full (the library returns -ENOMEM; the daemon sets the CQ's
+ * overflow word).  The daemon clears an SQE's or RQE's VALID when it has
+ * copied it out, not when the work completes.
  *
  * All fields are fixed-width and naturally aligned; multi-octet fields are
  * in host byte order (both sides run on the same host).  Bump
@@ -93,6 +117,8 @@ struct rdmad_shm_sqe {
 	uint64_t	imm_data;	/* Immediate Data (8 octets, RFC 7306) */
 	uint64_t	compare_add;	/* atomic compare or add operand */
 	uint64_t	swap;		/* atomic swap operand */
+	/* BIND_MW: the window [remote_addr, remote_addr + compare_add) of
+	 * region bind_mr_lkey, with rights bind_access, under STag rkey. */
 	uint32_t	bind_access;	/* BIND_MW: access rights granted */
 	uint32_t	bind_mr_lkey;	/* BIND_MW: region the window covers */
 	struct rdmad_shm_sge sge[RDMAD_SHM_MAX_SGE];

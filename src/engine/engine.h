@@ -30,6 +30,51 @@
  *          receives the payload straight there and calls eng_qp_rx_done().
  *
  * Single-threaded: every function runs on the daemon's event loop.
+ * Callbacks (kick, close, cq_notify, qp_state) may be made from inside
+ * any engine call; kick is never made from inside eng_qp_tx_pull().
+ *
+ * Semantics the engine fixes (shm_abi.h gives the ring layout):
+ *  - Work requests are copied out of the SQ when the QP's own list has
+ *    room (at most sq_depth held), and validated when they start, in
+ *    order, so an earlier Local Invalidate is seen.  A malformed WR
+ *    completes with its LOC_* (or MW_BIND_ERR) status, the QP sends an
+ *    RDMAP Local Catastrophic Terminate (RFC 5040 §7.1 case 1) and every
+ *    later WR is flushed.  Receives are copied out one at a time, when a
+ *    Send/Immediate needs one (RFC 5041 §7.1).
+ *  - RDMAD_SHM_OP_READ takes 0 or 1 SGE (a Read Request names one sink
+ *    STag, RFC 5040 §4.4); atomics take exactly one 8-octet SGE that
+ *    receives the original value (host order); FetchAdd is unmasked (Add
+ *    Mask 0) and CmpSwap uses all-ones masks, as verbs does.
+ *  - RDMAD_SHM_OP_WRITE_IMM sends one RDMA Write message, then one
+ *    Immediate Data message (RFC 7306 §6).  The receiver consumes one
+ *    receive for the Immediate Data only and completes it as
+ *    RDMAD_SHM_WC_RECV_IMM with imm_data and byte_len 0 (the Write's
+ *    length is not carried); the sender gets one completion, opcode
+ *    RDMAD_SHM_WC_WRITE.
+ *  - RDMAD_SHM_OP_BIND_MW binds window rkey to [remote_addr, remote_addr
+ *    + compare_add) of region bind_mr_lkey (which needs MW_BIND access).
+ *    Type 2 windows must be unbound and become associated with the QP;
+ *    only they can be invalidated by a peer's Send with Invalidate.
+ *    Local Invalidate accepts regions and type 2 windows (a region cannot
+ *    be revalidated afterwards).
+ *  - Ordering: completions leave in submission order; Read and Atomic
+ *    Responses go out before new requests, in request order; a WR with
+ *    RDMAD_SHM_WR_FENCE waits until no Read/atomic is outstanding; never
+ *    more than ORD requests are outstanding.
+ *  - Error codes (RFC 5040 §4.8 Figure 9, RFC 5041 §7.2): tagged
+ *    segments (Write, Read Response) get DDP codes; Read Requests and
+ *    atomics get RDMAP Remote Protection codes; a missing access right on
+ *    a tagged segment is DDP "Invalid STag" (DDP has no rights code); a
+ *    Read/atomic beyond IRD is DDP "no buffer" on QN 1; an STag of
+ *    another owner is simply invalid.  A received Terminate fails our
+ *    oldest operation already on the wire (REM_ACCESS_ERR for protection
+ *    errors, REM_INV_REQ_ERR for DDP untagged errors, REM_OP_ERR else)
+ *    and flushes the rest; every error CQE of the QP then carries the
+ *    triple in `term`.
+ *  - Segments must arrive in order per stream (both TCP/MPA and the SCTP
+ *    adaptation deliver them so).
+ *  - The memory behind a region must stay mapped while any QP may still
+ *    send from it or place into it (the engine does not pin regions).
  */
 
 #include <stdbool.h>
@@ -108,10 +153,16 @@ int		 eng_pd_destroy(struct eng_pd *pd);	/* -EBUSY if used */
  * Register `len` octets at daemon address `base`, which the client sees at
  * virtual address `iova`.  The STag is a table index with a random key in
  * its low 8 bits; lookup is O(1).  Returns the STag through *stag.
+ * Errors: -EINVAL (len 0, iova + len wraps, unknown access bits, remote
+ * write/atomic without local write), -ENOSPC (owner's max_mr or
+ * max_mr_bytes, or the global max_stags), -ENOMEM.  eng_mr_dereg():
+ * -ENOENT when stag is not a region of o, -EBUSY while windows are bound
+ * to it.
  */
 int		 eng_mr_reg(struct eng_pd *pd, void *base, uint64_t iova,
 		    uint64_t len, uint32_t access, uint32_t *stag);
 int		 eng_mr_dereg(struct eng_owner *o, uint32_t stag);
+/* A window of type 1 or 2, unbound (every access refused until bound). */
 int		 eng_mw_alloc(struct eng_pd *pd, int type, uint32_t *stag);
 int		 eng_mw_dealloc(struct eng_owner *o, uint32_t stag);
 
@@ -168,6 +219,11 @@ int		 eng_qp_create(struct eng_pd *pd, struct eng_cq *scq,
  * The stream is up: attach the transport, with the ORD/IRD negotiated at
  * set-up (RFC 6581 §9.1) and the largest DDP segment (header + payload)
  * the transport carries (its MULPDU, RFC 5044 §4.5, or the SCTP limit).
+ */
+/*
+ * -EINVAL unless the QP is IDLE, ord/ird are within the limits and
+ * max_seg > ENG_HDR_MAX (fixed-size messages are never split).  Work
+ * posted before is sent now.
  */
 int		 eng_qp_connect(struct eng_qp *qp, const struct eng_llp_ops *ops,
 		    void *llp, uint32_t ord, uint32_t ird, size_t max_seg);
@@ -243,9 +299,20 @@ struct eng_rx_place {
  * still drops pl->discard octets, then stops delivering on this QP,
  * RFC 5041 §7.1).
  */
+/*
+ * hdr_len must be exactly eng_rx_hdr_len() (or seg_len if shorter):
+ * more header octets for a message with payload is refused (RDMAP Local
+ * Catastrophic).  A segment that arrives after an error, or on a QP that
+ * is not RTS/CLOSING, is dropped silently: WIRE_OK, pl->discard = all.
+ */
 enum wire_err	 eng_qp_rx_hdr(struct eng_qp *qp, const uint8_t *hdr,
 		    size_t hdr_len, size_t seg_len, struct eng_rx_place *pl);
-/* The payload of the segment announced by eng_qp_rx_hdr() was placed. */
+/*
+ * The payload of the segment announced by eng_qp_rx_hdr() was placed.
+ * Nothing of a segment becomes visible (no completion, no Read Response,
+ * no atomic) before this call; a transport whose CRC fails after the
+ * placement calls eng_qp_llp_error() instead.
+ */
 void		 eng_qp_rx_done(struct eng_qp *qp);
 /* The lower layer found an error (MPA CRC, markers, SSN gap). */
 void		 eng_qp_llp_error(struct eng_qp *qp, enum wire_err err);

@@ -64,7 +64,32 @@ enum ctl_msg_type {
 	CTL_MSG_HELLO_REPLY	= 2,	/* daemon -> client */
 	CTL_MSG_RESULT		= 3,	/* daemon -> client, generic reply */
 	CTL_MSG_END		= 4,	/* daemon -> client, ends a stream */
-	/* 100-199: verbs objects; 200-299: administration (none yet) */
+	/* 100-199: verbs objects (wire/ctlverbs.h); 100 stays unused */
+	CTL_MSG_MEM_REG		= 101,	/* +fd memfd -> OBJ_REPLY */
+	CTL_MSG_MEM_DEREG	= 102,
+	CTL_MSG_PD_ALLOC	= 103,	/* -> OBJ_REPLY */
+	CTL_MSG_PD_FREE		= 104,
+	CTL_MSG_MR_REG		= 105,	/* -> OBJ_REPLY */
+	CTL_MSG_MR_DEREG	= 106,
+	CTL_MSG_MW_ALLOC	= 107,	/* -> OBJ_REPLY */
+	CTL_MSG_MW_DEALLOC	= 108,
+	CTL_MSG_CQ_CREATE	= 109,	/* +fd eventfd -> CQ_REPLY */
+	CTL_MSG_CQ_DESTROY	= 110,
+	CTL_MSG_QP_CREATE	= 111,	/* +fd eventfd -> QP_REPLY */
+	CTL_MSG_QP_DESTROY	= 112,
+	CTL_MSG_QP_CONNECT	= 113,	/* -> CONN_REPLY */
+	CTL_MSG_QP_QUERY	= 114,	/* -> QP_INFO */
+	CTL_MSG_LISTEN		= 115,	/* -> OBJ_REPLY, then CONN_REQUESTs */
+	CTL_MSG_LISTEN_CLOSE	= 116,
+	CTL_MSG_ACCEPT		= 117,	/* -> CONN_REPLY */
+	CTL_MSG_REJECT		= 118,
+	CTL_MSG_OBJ_REPLY	= 151,	/* daemon -> client */
+	CTL_MSG_CQ_REPLY	= 152,	/* daemon -> client, +fd memfd */
+	CTL_MSG_QP_REPLY	= 153,	/* daemon -> client, +fd memfd */
+	CTL_MSG_CONN_REPLY	= 154,	/* daemon -> client */
+	CTL_MSG_CONN_REQUEST	= 155,	/* daemon -> client, unsolicited */
+	CTL_MSG_QP_INFO		= 156,	/* daemon -> client */
+	/* 200-299: administration (none yet) */
 };
 
 /* Directions a type may travel in (a bit set). */

@@ -8,7 +8,10 @@
  * stream of an association per QP.  It owns its sockets and their libevent
  * events, frames and unframes DDP segments, and runs connection set-up
  * (MPA Request/Reply, or the stream session control exchange) carrying
- * rdmad's connection private data (src/wire/cm.h).  It knows nothing of
+ * the application's private data as is (TCP: the MPA Private Data is
+ * exactly the application's, so the wire is standard iWARP; an
+ * application listening on port P makes the daemon listen on TCP port
+ * P, and tp_conn_params.service is P).  It knows nothing of
  * STags or memory: segments come from and go to the engine through
  * eng_qp_tx_pull() / eng_qp_rx_hdr() (src/engine/engine.h).
  *
@@ -19,6 +22,40 @@
  *            ops->accept() (with the QP) or ops->reject().
  *   either side: eng_qp_disconnect() -> llp close; the peer going away ->
  *            eng_qp_llp_closed() and env->conn_closed().
+ *
+ * Ownership and callbacks (TCP transport; SCTP should follow):
+ *  - A struct tp_conn belongs to the transport.  The daemon may use it
+ *    from the moment connect() returns it or conn_request() shows it
+ *    until one of these, after which it is freed and must not be used:
+ *    conn_result() with anything but TP_ACCEPTED (freed when the callback
+ *    returns), conn_closed() (freed when it returns), the daemon's own
+ *    abort() (freed before abort returns, or right after the callback the
+ *    daemon called it from), or reject() (the Reply is flushed, then the
+ *    connection is closed and freed without a further callback).
+ *  - conn_closed() is called once for every connection the daemon knows
+ *    of (connect()ed and TP_ACCEPTED, or shown by conn_request()) that
+ *    ends without the daemon asking for it: peer close or reset, MPA
+ *    timeout while the daemon decides, a graceful or abortive close the
+ *    engine asked for through llp->close().  It is not called after
+ *    abort() or reject().
+ *  - Once a QP is attached (accept(), attach()), the transport calls
+ *    eng_qp_llp_closed() exactly once when the stream ends (after the
+ *    engine's llp->close() too, and from abort()); the engine makes no
+ *    llp call after that.  The daemon may call eng_qp_destroy() only
+ *    after that point (call abort() first to force it).
+ *  - accept(), reject() and attach() return 0, or -1 with errno (EINVAL:
+ *    wrong state or private data too long; EPROTO: eng_qp_connect()
+ *    failed).  c stays valid and the daemon drops it with abort() (after
+ *    a failed accept() it may also reject()).  A failed attach() has
+ *    sent the Terminate 2/0/5 of RFC 6581 §9.3 first.
+ *  - Every callback may call back into the transport (abort(), accept(),
+ *    the engine's llp ops); the transport defers freeing until it
+ *    unwinds.  destroy() must not be called from a callback; it closes
+ *    everything, calls eng_qp_llp_closed() for attached QPs and no
+ *    daemon callback.
+ *  - TCP (tp_tcp_ops): tp_conn_cookie(), tp_conn_set_cookie() and
+ *    tp_conn_info() are the TCP transport's; when SCTP arrives they
+ *    dispatch on a common head of struct tp_conn.
  */
 
 #include <stdbool.h>
@@ -36,9 +73,21 @@ enum tp_kind {
 	TP_SCTP = 2		/* SCTP, RFC 5043 */
 };
 
-/* Connection set-up parameters and results, both directions. */
+/* IRD or ORD of a peer that sent none (MPA Rev 1, S = 0) or sent the
+ * RFC 6581 §9.1 all-ones "no automatic negotiation" value. */
+#define TP_IRD_ORD_NONE	0x3fffu
+
+/*
+ * Connection set-up parameters and results, both directions.  Locally
+ * given ird/ord are what this end can support (connect(): sent as the
+ * Initiator IRD/ORD; accept(): the limits the Responder IRD/ORD are
+ * negotiated within, RFC 6581 §9.1); values at or above TP_IRD_ORD_NONE
+ * mean "no automatic negotiation".  Reported ones (conn_request(),
+ * conn_result()) are the peer's, as sent, or TP_IRD_ORD_NONE.
+ */
 struct tp_conn_params {
-	uint16_t	service;	/* target application port */
+	uint16_t	service;	/* target application port; connect():
+					 * overrides sa's port when not 0 */
 	uint32_t	ird, ord;	/* RFC 6581 §9.1 */
 	const void	*priv;		/* application private data */
 	size_t		 priv_len;	/* <= RDMAD_MAX_PRIVATE_DATA */
@@ -69,20 +118,59 @@ struct tp_env {
 	struct event_base	*base;
 	void	(*conn_request)(void *arg, struct tp_conn *c,
 		    const struct tp_conn_req *req);
-	/* priv: the peer's private data (accept or reject), may be NULL. */
+	/*
+	 * peer (NULL when no Reply came): the peer's private data (accept
+	 * or reject; priv valid during the call only) and its IRD/ORD as
+	 * sent (RFC 6581 §9.1: passed up for Reject too); the negotiated
+	 * local values are in tp_conn_info().  TP_ACCEPTED: call attach()
+	 * (now or later) or abort().  why: a reason for logs, or NULL.
+	 */
 	void	(*conn_result)(void *arg, struct tp_conn *c,
 		    enum tp_result r, const struct tp_conn_params *peer,
 		    const char *why);
 	void	(*conn_closed)(void *arg, struct tp_conn *c);
+	/* level: syslog priority (LOG_ERR ... LOG_DEBUG); may be NULL. */
 	void	(*log)(void *arg, int level, const char *msg);
 };
 
-/* MPA options of the TCP transport (rdmad.conf "mpa" group). */
+/* RTR indications (RFC 6581 §9.2), as a mask. */
+#define TP_RTR_SEND	0x1u	/* B: zero-length Send */
+#define TP_RTR_WRITE	0x2u	/* C: zero-length RDMA Write */
+#define TP_RTR_READ	0x4u	/* D: zero-length RDMA Read */
+#define TP_RTR_ALL	(TP_RTR_SEND | TP_RTR_WRITE | TP_RTR_READ)
+
+/*
+ * MPA options of the TCP transport (rdmad.conf "mpa" group), the opts
+ * argument of create().  Passing NULL gives the defaults: revision 2,
+ * crc on, markers off, timeout 10000 ms, p2p off, rtr TP_RTR_ALL.
+ */
 struct tp_mpa_opts {
-	int	revision;	/* 1 or 2 */
-	bool	crc;		/* ask for CRC32c (RFC 5044 §7.1.2) */
-	bool	markers;	/* ask for markers */
-	int	timeout_ms;	/* MPA Request/Reply exchange */
+	int		revision;	/* 1 or 2: what an Initiator sends; a
+					 * Responder answers both */
+	bool		crc;		/* ask for CRC32c (RFC 5044 §7.1.1) */
+	bool		markers;	/* ask for markers (M: we get them) */
+	int		timeout_ms;	/* Startup Phase (§7.1.2 rule 10) */
+	bool		p2p;		/* Initiator: ask for the peer-to-peer
+					 * model (RFC 6581 §9.2, needs rev 2);
+					 * the transport sends and consumes
+					 * the RTR itself, the engine never
+					 * sees it (see tcp_mpa.c) */
+	unsigned int	rtr;		/* TP_RTR_* we can send and take;
+					 * 0 means TP_RTR_ALL */
+};
+
+/* What a connection negotiated (for logs, rdmactl and tests). */
+struct tp_conn_info {
+	int		revision;	/* MPA Rev of the exchange */
+	bool		enhanced;	/* RFC 6581 word exchanged */
+	bool		crc;		/* CRC32c in use, both directions */
+	bool		markers_tx;	/* we insert markers */
+	bool		markers_rx;	/* the peer inserts markers */
+	bool		p2p;		/* peer-to-peer model (A) */
+	unsigned int	rtr;		/* the RTR indication used (one
+					 * TP_RTR_* bit), or 0 */
+	uint32_t	ord, ird;	/* negotiated local values (§9.1) */
+	size_t		max_seg;	/* MULPDU given to the engine */
 };
 
 struct tp_ops {
@@ -93,8 +181,12 @@ struct tp_ops {
 	int	(*create)(const struct tp_env *env, const void *opts,
 		    struct tp **tp);
 	void	(*destroy)(struct tp *tp);
+	/* Listen on sa (its port is the application's service). */
 	int	(*listen)(struct tp *tp, const struct sockaddr *sa,
 		    socklen_t salen, char *cause, size_t causelen);
+	/* Stop listening on an address given to listen() (same octets). */
+	void	(*unlisten)(struct tp *tp, const struct sockaddr *sa,
+		    socklen_t salen);
 	int	(*connect)(struct tp *tp, const struct sockaddr *sa,
 		    socklen_t salen, const struct tp_conn_params *p,
 		    void *cookie, struct tp_conn **c);
@@ -109,5 +201,8 @@ struct tp_ops {
 extern const struct tp_ops tp_tcp_ops;
 
 void		*tp_conn_cookie(const struct tp_conn *c);
+void		 tp_conn_set_cookie(struct tp_conn *c, void *cookie);
+/* Fill *ci; -1 before the MPA exchange completed. */
+int		 tp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci);
 
 #endif /* RDMAD_TRANSPORT_TRANSPORT_H */

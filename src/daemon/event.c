@@ -1,0 +1,100 @@
+/* event.c — the daemon's one event_base and its signal events. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "common/log.h"
+#include "daemon/rdmad.h"
+
+/*
+ * Signals are libevent evsignal events: no work runs in a raw handler
+ * (tmux proc_set_signals).  SIGPIPE is ignored; sends use MSG_NOSIGNAL
+ * anyway.
+ */
+
+static struct event_base	*ev_base;
+static struct event		*ev_sigterm, *ev_sigint, *ev_sighup;
+
+/* SIGTERM, SIGINT: shutdown; SIGHUP: reload. */
+static void
+ev_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	switch (sig) {
+	case SIGHUP:
+		log_info(NULL, "SIGHUP: reloading the configuration");
+		rdmad_reload();
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info(NULL, "%s: shutting down",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		rdmad_shutdown();
+		break;
+	}
+}
+
+/* Add one signal event, or die: start-up only. */
+static struct event *
+ev_add_signal(int sig)
+{
+	struct event *ev;
+
+	if ((ev = evsignal_new(ev_base, sig, ev_signal_cb, NULL)) == NULL ||
+	    evsignal_add(ev, NULL) == -1)
+		fatalx(NULL, "cannot watch signal %d", sig);
+	return ev;
+}
+
+/* Create the base and the signal events. */
+struct event_base *
+ev_init(void)
+{
+	struct sigaction sa;
+
+	if ((ev_base = event_base_new()) == NULL)
+		fatalx(NULL, "event_base_new failed");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		fatal(NULL, "sigaction SIGPIPE");
+	ev_sigterm = ev_add_signal(SIGTERM);
+	ev_sigint = ev_add_signal(SIGINT);
+	ev_sighup = ev_add_signal(SIGHUP);
+	log_debug(NULL, "libevent %s, method %s", event_get_version(),
+	    event_base_get_method(ev_base));
+	return ev_base;
+}
+
+/* Run until ev_exit(); 0 on a clean exit. */
+int
+ev_loop(void)
+{
+	return event_base_dispatch(ev_base) == -1 ? -1 : 0;
+}
+
+void
+ev_exit(void)
+{
+	event_base_loopbreak(ev_base);
+}
+
+/* Free the signal events and the base. */
+void
+ev_free(void)
+{
+	if (ev_sigterm != NULL)
+		event_free(ev_sigterm);
+	if (ev_sigint != NULL)
+		event_free(ev_sigint);
+	if (ev_sighup != NULL)
+		event_free(ev_sighup);
+	ev_sigterm = ev_sigint = ev_sighup = NULL;
+	if (ev_base != NULL)
+		event_base_free(ev_base);
+	ev_base = NULL;
+}

@@ -36,7 +36,13 @@
  *  - The connection to the daemon: once it is lost (the daemon exited),
  *    requests fail with -ENOTCONN, and the destroy/free/dereg functions
  *    only release local resources and return 0 (the daemon released its
- *    side when the connection closed).
+ *    side when the connection closed).  The data path notices too, even
+ *    if the daemon was killed: rdmad_poll_cq() returns what the CQ still
+ *    holds, then -ENOTCONN instead of 0 (within about 20 ms of polling);
+ *    rdmad_req_notify_cq(), rdmad_post_send() and rdmad_post_recv()
+ *    fail with -ENOTCONN; rdmad_cq_fd() becomes readable for good.  No
+ *    completion is made up for the work requests still outstanding:
+ *    every QP of the context is lost, treat them as flushed.
  *  - Ownership: objects are created by rdmad_*_create/alloc/reg and
  *    released by the matching destroy/free/dereg; the caller owns what
  *    it creates.  Children (MRs, MWs, QPs) must be released before their
@@ -260,9 +266,12 @@ int		 rdmad_destroy_cq(struct rdmad_cq *cq);
 
 /*
  * Take up to n completions (oldest first) into wc[0..n-1].  Returns how
- * many (0 .. n), -EINVAL for n < 0, or -EOVERFLOW when the CQ is empty
+ * many (0 .. n), -EINVAL for n < 0, -EOVERFLOW when the CQ is empty
  * and the daemon found it full at some point (completions were lost;
- * the QPs that lost one are in error).  Never blocks, no system call.
+ * the QPs that lost one are in error), or -ENOTCONN when the CQ is
+ * empty and the daemon is gone (see Conventions).  Never blocks; no
+ * system call but a poll(0) of the daemon connection at most every
+ * 20 ms while the CQ is empty.
  */
 int		 rdmad_poll_cq(struct rdmad_cq *cq, int n, struct rdmad_wc *wc);
 
@@ -272,14 +281,17 @@ int		 rdmad_poll_cq(struct rdmad_cq *cq, int n, struct rdmad_wc *wc);
  * 0 when armed with the CQ empty, or 1 when a completion is already
  * waiting (armed all the same): the caller must then poll before it
  * sleeps, since that completion may not notify.  Re-arm after each
- * notification (arming is one-shot, as with verbs).
+ * notification (arming is one-shot, as with verbs).  -ENOTCONN when
+ * the daemon is gone.
  */
 int		 rdmad_req_notify_cq(struct rdmad_cq *cq, int solicited_only);
 
 /*
- * The CQ's notification descriptor (a non-blocking eventfd owned by the
- * CQ; do not close it): readable after a notification.  Poll it, then
- * call rdmad_cq_ack_event(), rdmad_req_notify_cq() and rdmad_poll_cq().
+ * The CQ's notification descriptor (owned by the CQ; do not close or
+ * read it): readable after a notification, and for good once the daemon
+ * is gone (an epoll set of the CQ's eventfd and the daemon connection's
+ * hang-up).  Poll it, then call rdmad_cq_ack_event(),
+ * rdmad_req_notify_cq() and rdmad_poll_cq().
  */
 int		 rdmad_cq_fd(const struct rdmad_cq *cq);
 

@@ -89,6 +89,12 @@ rdmad_create_cq(rdmad_ctx_t *ctx, unsigned int depth, struct rdmad_cq **cqp)
 		n = lib_err(ctx->err, -EPROTO, "rdmad sent a bad CQ object");
 		goto fail_daemon;
 	}
+	if ((cq->pfd = lib_cq_pollfd(ctx, cq->efd)) < 0) {
+		(void)munmap(cq->map, cq->map_len);
+		n = lib_err(ctx->err, cq->pfd, "epoll: %s",
+		    rdmad_strerror(cq->pfd));
+		goto fail_daemon;
+	}
 	cq->ctx = ctx;
 	LIST_INSERT_HEAD(&ctx->cqs, cq, entry);
 	*cqp = cq;
@@ -108,6 +114,7 @@ lib_cq_release(struct rdmad_cq *cq)
 {
 	LIST_REMOVE(cq, entry);
 	(void)munmap(cq->map, cq->map_len);
+	(void)close(cq->pfd);
 	(void)close(cq->efd);
 	free(cq);
 }
@@ -127,22 +134,29 @@ rdmad_destroy_cq(struct rdmad_cq *cq)
 	return 0;
 }
 
+/* What is in the ring first; then, once empty, is the daemon there? */
 int
 rdmad_poll_cq(struct rdmad_cq *cq, int n, struct rdmad_wc *wc)
 {
-	return lib_cq_poll(&cq->ring, n, wc);
+	int r = lib_cq_poll(&cq->ring, n, wc);
+
+	if (r == 0 && n > 0 && lib_gone(cq->ctx, false))
+		return -ENOTCONN;
+	return r;
 }
 
 int
 rdmad_req_notify_cq(struct rdmad_cq *cq, int solicited_only)
 {
+	if (lib_gone(cq->ctx, true))
+		return -ENOTCONN;
 	return lib_cq_arm(&cq->ring, solicited_only);
 }
 
 int
 rdmad_cq_fd(const struct rdmad_cq *cq)
 {
-	return cq->efd;
+	return cq->pfd;
 }
 
 /* Read the eventfd counter: the notifications since the last read. */
@@ -314,7 +328,8 @@ rdmad_post_send(struct rdmad_qp *qp, const struct rdmad_send_wr *wr)
 {
 	uint32_t lkey = 0;
 
-	if (!qp->connected)
+	if (!qp->connected ||
+	    __atomic_load_n(&qp->pd->ctx->gone, __ATOMIC_ACQUIRE))
 		return -ENOTCONN;
 	if (wr->opcode == RDMAD_WR_BIND_MW && wr->bind.mr != NULL)
 		lkey = wr->bind.mr->stag;
@@ -325,6 +340,8 @@ rdmad_post_send(struct rdmad_qp *qp, const struct rdmad_send_wr *wr)
 int
 rdmad_post_recv(struct rdmad_qp *qp, const struct rdmad_recv_wr *wr)
 {
+	if (__atomic_load_n(&qp->pd->ctx->gone, __ATOMIC_ACQUIRE))
+		return -ENOTCONN;
 	return lib_rq_post(&qp->ring, wr);
 }
 

@@ -96,6 +96,9 @@ int	lib_conn_request(struct lib_conn *c, int len, int send_fd,
 	    uint32_t reply_type, union ctlv_any *out, int *rfd,
 	    int timeout_ms);
 
+/* Milliseconds on the monotonic clock. */
+int64_t	lib_conn_now_ms(void);
+
 /* Next request id (never 0). */
 uint32_t lib_conn_reqid(struct lib_conn *c);
 
@@ -154,6 +157,7 @@ struct rdmad_cq {
 	struct rdmad_ctx	*ctx;
 	uint32_t		 id;
 	int			 efd;		/* notification eventfd */
+	int			 pfd;		/* rdmad_cq_fd(): see gone.c */
 	void			*map;
 	size_t			 map_len;
 	unsigned int		 refs;		/* QPs */
@@ -203,7 +207,13 @@ struct rdmad_ctx {
 	LIST_HEAD(, rdmad_qp)	 qps;
 	LIST_HEAD(, rdmad_listener) listeners;
 	LIST_HEAD(, rdmad_conn_req) reqs;
+	int			 gone;		/* daemon gone (gone.c; atomic) */
+	int64_t			 gone_next;	/* next check, ms (atomic) */
 };
+
+/* gone.c */
+bool	lib_gone(struct rdmad_ctx *ctx, bool now);
+int	lib_cq_pollfd(struct rdmad_ctx *ctx, int efd);
 
 /* api_mem.c: send an id-only request (destroy/free) expecting RESULT(0).
  * Returns 0 also when the connection is gone (see rdmad.h). */

@@ -99,6 +99,7 @@ tcp_conn_free(struct tp_conn *c)
 	event_free(c->ev_timer);
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->tx_copy);
 	free(c);
 }
 
@@ -251,7 +252,10 @@ tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case TCP_S_FULL:
 	case TCP_S_CLOSING:
-		tcp_rx_run(c);
+		if (c->qp == NULL)
+			tcp_detached_read(c);
+		else
+			tcp_rx_run(c);
 		break;
 	case TCP_S_REJECTED:
 		/* RFC 5044 §7.1.2 rule 2: MPA is over; drop what comes. */
@@ -496,12 +500,21 @@ tcp_attach(struct tp_conn *c, struct eng_qp *qp)
 	return rv;
 }
 
-/* The daemon drops c: reset the stream, detach the QP, free c. */
+/*
+ * The daemon drops c.  Before Full Operation: reset the stream and free
+ * c.  In Full Operation (QP_DESTROY, a client that went away): close
+ * gracefully (RFC 5044 §7.2) without the QP — see tcp_detach().
+ */
 static void
 tcp_abort(struct tp_conn *c)
 {
 	c->by_daemon = true;
 	tcp_hold(c);
+	if ((c->state == TCP_S_FULL || c->state == TCP_S_CLOSING) &&
+	    c->qp != NULL && !c->closing_abortive && tcp_detach(c) == 0) {
+		tcp_release(c);
+		return;
+	}
 	tcp_finish(c, false, true);
 	tcp_release(c);
 }

@@ -17,6 +17,7 @@
  *			the engine's iovec (RFC 5044 §4), partial writes
  *	tcp_rx.c	Full Operation receive: direct placement of the
  *			payload into the engine's iovec, CRC and markers
+ *	tcp_close.c	graceful close after the daemon drops the QP
  *
  * Everything runs on the one event loop of the daemon; no locking.
  */
@@ -136,6 +137,7 @@ struct tp_conn {
 	int			 tx_cnt, tx_idx;
 	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
 	bool			 shut_wr;
+	uint8_t			*tx_copy;	/* FPDU rest after tcp_detach() */
 
 	/* receive */
 	uint8_t			 ra[TCP_RA_SIZE];	/* read-ahead */
@@ -187,6 +189,10 @@ void	tcp_fail_peer(struct tp_conn *c, enum tp_result r,
 void	tcp_finish(struct tp_conn *c, bool orderly, bool abortive);
 void	tcp_kill(struct tp_conn *c, bool abortive);
 extern const struct eng_llp_ops tcp_llp_ops;
+
+/* tcp_close.c */
+int	tcp_detach(struct tp_conn *c);
+void	tcp_detached_read(struct tp_conn *c);
 
 /* tcp_listen.c */
 int	tcp_listen(struct tp *tp, const struct sockaddr *sa, socklen_t salen,

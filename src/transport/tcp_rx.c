@@ -257,15 +257,26 @@ tcp_rx_step(struct tp_conn *c)
 	return 1;
 }
 
-/* An MPA error (§8 codes 2, 3) or a refused header: stop delivering. */
+/*
+ * An MPA error (§8 codes 2, 3), or a header the engine refused (engine:
+ * it has queued its Terminate already): stop delivering.
+ */
 static void
-tcp_rx_fail(struct tp_conn *c, enum wire_err err)
+tcp_rx_fail(struct tp_conn *c, enum wire_err err, bool engine)
 {
-	tcp_log(c, LOG_INFO, "receive: %s", term_err_text(err));
+	tcp_log(c, LOG_INFO, "receive: %s%s", term_err_text(err),
+	    engine ? " (refused by DDP/RDMAP)" : "");
 	c->rx_phase = TCP_RX_DRAIN;
+	/* §7.1.2 rule 4 keeps a Responder quiet until an FPDU arrived so
+	 * that the Initiator has left the Startup Phase; any FPDU, valid
+	 * or not, shows it has: the Terminate about it may go out. */
+	if (!c->first_rx) {
+		c->first_rx = true;
+		tcp_want_write(c);
+	}
 	/* §8: "MUST NOT pass or deliver any additional FPDUs on that half
 	 * connection"; closing is DDP's ULP's decision (the engine's). */
-	if (err != WIRE_OK && c->qp != NULL)
+	if (!engine && c->qp != NULL)
 		eng_qp_llp_error(c->qp, err);
 }
 
@@ -320,7 +331,7 @@ tcp_rx_got_hdr(struct tp_conn *c)
 		return;
 	}
 	if (c->rtr_expect) {	/* an RTR carries no payload */
-		tcp_rx_fail(c, WIRE_E_MPA_RTR);
+		tcp_rx_fail(c, WIRE_E_MPA_RTR, false);
 		return;
 	}
 	if (!c->initiator)
@@ -330,15 +341,14 @@ tcp_rx_got_hdr(struct tp_conn *c)
 	if (c->dead)
 		return;
 	if (err != WIRE_OK) {
-		/* The engine queued its Terminate; stop delivering. */
-		tcp_rx_fail(c, WIRE_OK);
+		tcp_rx_fail(c, err, true);
 		return;
 	}
 	for (i = 0; i < c->pl.iovcnt && i < ENG_SEG_IOV_MAX; i++)
 		sum += c->pl.iov[i].iov_len;
 	if (c->pl.iovcnt < 0 || c->pl.iovcnt > ENG_SEG_IOV_MAX ||
 	    sum + c->pl.discard != u - c->rx_hl) {
-		tcp_rx_fail(c, WIRE_E_MPA_LOCAL_CATA);
+		tcp_rx_fail(c, WIRE_E_MPA_LOCAL_CATA, false);
 		return;
 	}
 	{
@@ -358,14 +368,15 @@ tcp_rx_got_fpdu(struct tp_conn *c)
 	const uint8_t *crcf = c->rx_trailer + c->lay.pad_len;
 	size_t u = c->lay.ulpdu_len;
 	bool whole = c->rx_hl == u;
+	enum wire_err err;
 	int r;
 
 	if (c->rx_crc && mpa_crc_load(crcf) != crc32c_final(c->rx_crc_state)) {
-		tcp_rx_fail(c, WIRE_E_MPA_CRC);
+		tcp_rx_fail(c, WIRE_E_MPA_CRC, false);
 		return;
 	}
 	if (c->rx_mk_err != WIRE_OK) {
-		tcp_rx_fail(c, c->rx_mk_err);
+		tcp_rx_fail(c, c->rx_mk_err, false);
 		return;
 	}
 	c->rx_pos = (uint16_t)((c->rx_pos + c->lay.wire_len) %
@@ -382,7 +393,7 @@ tcp_rx_got_fpdu(struct tp_conn *c)
 	}
 	r = tcp_mpa_rtr_rx(c, c->rx_hdr, u);
 	if (r < 0) {
-		tcp_rx_fail(c, WIRE_E_MPA_RTR);
+		tcp_rx_fail(c, WIRE_E_MPA_RTR, false);
 		return;
 	}
 	if (r > 0) {
@@ -392,9 +403,10 @@ tcp_rx_got_fpdu(struct tp_conn *c)
 	if (!c->initiator)
 		tcp_msn_shift(c, c->rx_hdr, u, -1);
 	memset(&c->pl, 0, sizeof(c->pl));
-	if (eng_qp_rx_hdr(c->qp, c->rx_hdr, u, u, &c->pl) != WIRE_OK) {
+	err = eng_qp_rx_hdr(c->qp, c->rx_hdr, u, u, &c->pl);
+	if (err != WIRE_OK) {
 		if (!c->dead)
-			tcp_rx_fail(c, WIRE_OK);
+			tcp_rx_fail(c, err, true);
 		return;
 	}
 	if (!c->dead)
@@ -463,7 +475,7 @@ tcp_rx_run(struct tp_conn *c)
 		switch (c->rx_phase) {
 		case TCP_RX_LEN:
 			if (tcp_rx_got_len(c) < 0)
-				tcp_rx_fail(c, WIRE_E_MPA_ULPDU_LEN);
+				tcp_rx_fail(c, WIRE_E_MPA_ULPDU_LEN, false);
 			break;
 		case TCP_RX_PEEK:
 			c->rx_hl = c->lay.ulpdu_len;

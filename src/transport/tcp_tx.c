@@ -206,7 +206,8 @@ tcp_tx_run(struct tp_conn *c)
 			if ((r = tcp_tx_write(c)) <= 0)
 				goto blocked;
 			c->seg_busy = false;
-			eng_qp_tx_done(c->qp, c->seg.cookie);
+			if (c->qp != NULL)	/* else tcp_detach() copied it */
+				eng_qp_tx_done(c->qp, c->seg.cookie);
 			continue;
 		}
 		if (!tcp_tx_open(c))

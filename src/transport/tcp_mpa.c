@@ -163,8 +163,14 @@ tcp_mpa_request(struct tp_conn *c)
 			offer = tcp_rtr_mask(&c->req.io) & c->tp->opts.rtr;
 			c->rtr_offer = offer != 0 ? offer : c->tp->opts.rtr;
 		}
-	} else
+	} else {
+		/* Revision 1 (or Rev 2 without the enhanced header): the
+		 * peer states no IRD/ORD, so the request shows 0x3fff
+		 * (TP_IRD_ORD_NONE), the RFC 6581 §9.1 "no automatic
+		 * negotiation" value: not a real limit; the daemon keeps
+		 * its own values and the engine's IRD then guards it. */
 		c->peer_ird = c->peer_ord = TP_IRD_ORD_NONE;
+	}
 	c->state = TCP_S_DECIDE;
 	tcp_want_read(c, false);
 	memset(&r, 0, sizeof(r));

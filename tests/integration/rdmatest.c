@@ -703,6 +703,7 @@ s_main(void)
 	struct s_conn *c, **cp;
 	struct pollfd pfd[65];
 	uint32_t next_id = 0;
+	double lost_at = 0;
 	int r, n, idle = 0;
 	bool busy;
 
@@ -724,20 +725,32 @@ s_main(void)
 	info("server: listening on port %u", opt_port);
 	while (!s_stop) {
 		busy = false;
-		r = rdmad_get_request(l, 1, &req);
+		r = lost_at > 0 ? -EAGAIN : rdmad_get_request(l, 1, &req);
 		if (r == 0) {
 			s_accept(ctx, req, next_id++);
 			busy = true;
 		} else if (r != -EAGAIN) {
+			/* Give the CQs 1 s to tell the same (below). */
 			info("server: get_request: %s", rdmad_strerror(r));
-			break;
+			lost_at = t_now();
 		}
 		for (c = s_conns; c != NULL; c = c->next) {
-			while (!c->dead && rdmad_poll_cq(c->rcq, 1, &wc) == 1) {
+			while (!c->dead &&
+			    (r = rdmad_poll_cq(c->rcq, 1, &wc)) == 1) {
 				s_recv(c, &wc);
 				busy = true;
 			}
+			if (r == -ENOTCONN && !s_stop) {
+				/* The data path itself tells (rdmad.h). */
+				info("server conn %u: daemon is gone: poll_cq "
+				    "says %s at %.2f s", c->id,
+				    rdmad_strerror(r), t_now());
+				s_stop = 1;
+			}
 		}
+		if (lost_at > 0 && (s_stop || s_conns == NULL ||
+		    t_now() - lost_at > 1))
+			break;
 		for (cp = &s_conns; (c = *cp) != NULL;) {
 			if (c->dead && c->dead_at == 0)
 				c->dead_at = t_now();
@@ -1962,6 +1975,13 @@ c_flood(struct c_conn *c, double deadline)
 			out++;
 		}
 		r = cq_wait(c->scq, &wc, 200);
+		if (r == -ENOTCONN) {
+			check(true, "%s: flood: our daemon is gone: poll_cq "
+			    "says %s after %" PRIu64 " Writes at %.2f s",
+			    c->name, rdmad_strerror(r), n, t_now());
+			c->broken = true;
+			return;
+		}
 		if (r < 0) {
 			check(false, "%s: flood: poll: %s", c->name,
 			    rdmad_strerror(r));

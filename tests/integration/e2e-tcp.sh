@@ -24,6 +24,7 @@ set -u
 top_builddir=${top_builddir:-.}
 RDMAD=${RDMAD:-$top_builddir/rdmad}
 RDMATEST=${RDMATEST:-$top_builddir/tests/integration/rdmatest}
+PROBE=${PROBE:-$top_builddir/tests/integration/ctl_probe}
 ITER=${E2E_ITER:-6}
 MAX=${E2E_MAX:-64M}
 ADDR_A=127.0.0.1
@@ -284,6 +285,20 @@ garbage 'GET / HTTP/1.0\r\n\r\n'
 garbage 'MPA ID Req Frame\201\000\000\020'
 garbage 'MPA ID Req Frame\002\002\377\377'
 garbage '\000\000\000\000'
+# ... and on both control sockets: each such client is dropped alone.
+ctl_dropped=0
+if [ -x "$PROBE" ]; then
+	for d in a b; do
+		for how in garbage oversize early; do
+			[ "$("$PROBE" "$tmp/$d.sock" $how | tail -n 1)" = closed ] &&
+			    ctl_dropped=$((ctl_dropped + 1))
+		done
+	done
+	[ $ctl_dropped -eq 6 ] &&
+	    ok "garbage on both control sockets: each of the 6 clients dropped" ||
+	    not_ok "garbage on both control sockets: each client dropped" \
+	    "$ctl_dropped of 6 dropped"
+fi
 wait "$bg"
 st=$?
 [ $st -eq 0 ] && ok "a client running during the garbage: $(tail -n 1 "$tmp/bg.log")" ||
@@ -417,6 +432,13 @@ examples() {
 examples
 
 # --- 4. kill -9 of the server application mid-transfer ----------------------
+# What daemon B holds (descriptors, memfd mappings) before the app and
+# after its death: everything of a dead client must be freed.
+held() {
+	echo "$(ls "/proc/$1/fd" 2>/dev/null | wc -l) fds, $(grep -c memfd: "/proc/$1/maps" 2>/dev/null) memfd mappings"
+}
+sleep 0.5
+held0=$(held "$pid_b")
 next_port
 start_server "$tmp/srv-$port.log" || exit 1
 "$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
@@ -441,6 +463,13 @@ else
 fi
 alive "$pid_a" && alive "$pid_b" && ok "both daemons survive the dead app" ||
     not_ok "both daemons survive the dead app"
+held_again() { [ "$(held "$pid_b")" = "$held0" ]; }
+if wait_for 100 held_again; then
+	ok "kill -9 of the server app: daemon B freed all its resources ($held0)"
+else
+	not_ok "kill -9 of the server app: daemon B freed all its resources" \
+	    "before: $held0; after: $(held "$pid_b")"
+fi
 
 # --- 5. kill -9 of daemon B (server side) mid-transfer ----------------------
 next_port

@@ -250,7 +250,7 @@ client "default: every operation, sizes 0..$MAX, $ITER iterations" 600 \
 
 # --- 2. 16 QPs at once (4 MiB max each), negative cases ---------------------
 client "16 QPs at once" 600 --qps 16 -n 8 --max-size 4M -q --time 400 \
-    --op send,send_se,send_inv,write,write_imm,imm,imm_se,read,atomic,linv
+    --op send,send_se,send_inv,send_se_inv,write,write_imm,imm,imm_se,read,atomic,linv
 client "negative cases: exact status and Terminate triple" 120 \
     --negative all
 client "memory windows: bind, use, invalidate, access fails" 120 \

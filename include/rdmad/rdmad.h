@@ -373,7 +373,7 @@ int		 rdmad_connect(struct rdmad_qp *qp, const char *host,
 
 /*
  * The private data the peer sent with its accept or reject (NULL, *len 0,
- * when none).  Owned by the QP.  len may be NULL.
+ * when none).  Owned by the QP, aligned to 8 octets.  len may be NULL.
  */
 const void	*rdmad_qp_peer_private_data(const struct rdmad_qp *qp,
 		    size_t *len);
@@ -420,7 +420,8 @@ int		 rdmad_listener_fd(const struct rdmad_listener *l);
 int		 rdmad_get_request(struct rdmad_listener *l, int nonblock,
 		    struct rdmad_conn_req **req);
 
-/* The peer's private data (NULL, *len 0, when none); owned by req. */
+/* The peer's private data (NULL, *len 0, when none); owned by req,
+ * aligned to 8 octets. */
 const void	*rdmad_req_private_data(const struct rdmad_conn_req *req,
 		    size_t *len);
 /* "host:port" of the connecting peer; owned by req. */

@@ -318,6 +318,29 @@ tcp_rx_got_len(struct tp_conn *c)
 	return 0;
 }
 
+/*
+ * RFC 5044 §6: "MUST first verify the FPDU before passing the ULPDU to
+ * DDP".  When the rest of an FPDU with payload already sits in the
+ * read-ahead (every FPDU of up to about TCP_RA_SIZE octets that came in
+ * one read), its CRC is checked before DDP sees the header: a corrupt
+ * frame is reported as the CRC error (§8 code 2, Terminate 2/0/0x02),
+ * never as whatever its damaged header would mean to DDP.  A larger
+ * FPDU is placed directly and verified after (see the top of the file).
+ */
+static bool
+tcp_rx_crc_early_bad(struct tp_conn *c)
+{
+	size_t rest = c->lay.wire_len - c->rx_wire;
+	uint32_t st;
+
+	if (!c->rx_crc || rest < MPA_CRC_LEN || c->ra_len - c->ra_off < rest)
+		return false;
+	st = crc32c_update(c->rx_crc_state, c->ra + c->ra_off,
+	    rest - MPA_CRC_LEN);
+	return mpa_crc_load(c->ra + c->ra_off + rest - MPA_CRC_LEN) !=
+	    crc32c_final(st);
+}
+
 /* The header is in: hand it over and plan the payload, or the trailer. */
 static void
 tcp_rx_got_hdr(struct tp_conn *c)
@@ -328,6 +351,10 @@ tcp_rx_got_hdr(struct tp_conn *c)
 
 	if (c->rx_hl == u) {	/* no payload: verify first (§6) */
 		tcp_rx_plan_trailer(c);
+		return;
+	}
+	if (tcp_rx_crc_early_bad(c)) {
+		tcp_rx_fail(c, WIRE_E_MPA_CRC, false);
 		return;
 	}
 	if (c->rtr_expect) {	/* an RTR carries no payload */

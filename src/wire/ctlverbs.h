@@ -126,9 +126,10 @@
 /* Private data of connection set-up (MPA or SSC private data). */
 struct ctlv_priv {
 	uint32_t	 len;			/* 0 .. CTLV_PRIV_MAX */
-	uint8_t		 data[CTLV_PRIV_MAX];	/* octets past len: ignored
-						 * by encoders, zero when
-						 * decoded */
+	/* octets past len: ignored by encoders, zero when decoded;
+	 * 8-aligned, so an application may read its own struct there
+	 * (rdmad_req_private_data(), rdmad_qp_peer_private_data()) */
+	_Alignas(8) uint8_t data[CTLV_PRIV_MAX];
 };
 #define CTLV_PRIV_LEN		(4u + CTLV_PRIV_MAX)	/* 260 */
 

@@ -337,9 +337,16 @@ def need(n):
     return b
 rep = need(20)
 need(struct.unpack('>H', rep[18:20])[0])
-# Untagged Send, QN 0, MSN 1, MO 0, 64 octets; then a wrong CRC.
-u = bytes([0x41, 0x43]) + bytes(4) + struct.pack('>III', 0, 1, 0) + \
-    b'\x55' * 64
+if sys.argv[3] == 'send':
+    # Untagged Send, QN 0, MSN 1, MO 0, 64 octets.
+    u = bytes([0x41, 0x43]) + bytes(4) + struct.pack('>III', 0, 1, 0) + \
+        b'\x55' * 64
+else:
+    # Tagged Write to an STag that does not exist (DDP would say
+    # 1/1/0x00), 64 octets: the CRC must be checked first.
+    u = bytes([0xc1, 0x40]) + struct.pack('>IQ', 0xdead0001, 0) + \
+        b'\x55' * 64
+# ... and a wrong CRC.
 s.sendall(struct.pack('>H', len(u)) + u + b'\xde\xad\xbe\xef')
 got = b''
 try:
@@ -358,21 +365,32 @@ if len(got) >= 22 and got[3] & 0x0f == 7:
 else:
     print('no Terminate (%d octets), then %s' % (len(got), end))
 EOPY
-if command -v python3 >/dev/null 2>&1; then
-	out=$(timeout 20 python3 "$tmp/mpa_peer.py" $ADDR_B "$port" 2>&1)
+raw_peer() {
+	# $1: send (a valid Send) or write (a Write to a bad STag)
+	next_port
+	start_server "$tmp/srv-$port.log" || return
+	out=$(timeout 20 python3 "$tmp/mpa_peer.py" $ADDR_B "$port" $1 2>&1)
 	st=$?
 	if wait_for 50 grep -q "qp error.*term 2/0/0x02" "$tmp/srv-$port.log"
 	then
-		ok "raw peer, bad MPA CRC: the server's QP fails with 2/0/0x02"
+		ok "raw peer, bad MPA CRC on a $1: the server's QP fails with 2/0/0x02"
 	else
-		not_ok "raw peer, bad MPA CRC: the server's QP fails with 2/0/0x02" \
+		not_ok "raw peer, bad MPA CRC on a $1: the server's QP fails with 2/0/0x02" \
 		    "$(tail -n 3 "$tmp/srv-$port.log")"
 	fi
 	case $out in
-	"Terminate 2/0/0x02"*) ok "raw peer, bad MPA CRC: it gets $out";;
-	*) not_ok "raw peer, bad MPA CRC: it gets the Terminate 2/0/0x02" \
+	"Terminate 2/0/0x02"*) ok "raw peer, bad MPA CRC on a $1: it gets $out";;
+	*) not_ok "raw peer, bad MPA CRC on a $1: it gets the Terminate 2/0/0x02" \
 	    "exit $st: $out";;
 	esac
+	stop_server
+}
+if command -v python3 >/dev/null 2>&1; then
+	stop_server
+	raw_peer send
+	raw_peer write
+	next_port
+	start_server "$tmp/srv-$port.log" || exit 1
 	alive "$pid_b" && client "daemon B still serves after the bad CRC" 120 \
 	    -n 3 --max-size 64k -q --op send,write,read
 else

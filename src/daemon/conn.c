@@ -107,6 +107,14 @@ conn_init(char **cause)
 	return 0;
 }
 
+/* Are streams still closing gracefully (shutdown waits for them)? */
+bool
+conn_closing(void)
+{
+	return conn_tp != NULL && conn_ops->closing != NULL &&
+	    conn_ops->closing(conn_tp) > 0;
+}
+
 void
 conn_shutdown(void)
 {

@@ -83,6 +83,23 @@ ev_exit(void)
 	event_base_loopbreak(ev_base);
 }
 
+/*
+ * Keep the loop running while busy() says so, at most ms milliseconds
+ * (shutdown: streams finish their graceful close), in 50 ms slices.
+ */
+void
+ev_drain(bool (*busy)(void), int ms)
+{
+	struct timeval slice = { 0, 50000 };
+	int left;
+
+	for (left = ms; left > 0 && busy(); left -= 50) {
+		if (event_base_loopexit(ev_base, &slice) == -1 ||
+		    event_base_dispatch(ev_base) == -1)
+			break;
+	}
+}
+
 /* Free the signal events and the base. */
 void
 ev_free(void)

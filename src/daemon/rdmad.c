@@ -261,8 +261,11 @@ rdmad_main(int argc, char *argv[])
 	if (ev_loop() == -1)
 		log_warnx(NULL, "event loop failed");
 
-	/* Clean shutdown: clients (and their QPs) first, then the rest. */
+	/* Clean shutdown: clients (and their QPs) first, then the rest;
+	 * the QPs' streams get RDMAD_DRAIN_MS to close gracefully (a
+	 * queued Terminate, then FIN), then what is left is reset. */
 	ctl_srv_close();
+	ev_drain(conn_closing, RDMAD_DRAIN_MS);
 	conn_shutdown();
 	verbs_shutdown();
 	ev_free();

@@ -24,6 +24,7 @@ enum cfg_transport {
 };
 
 #define CFG_MAX_LISTEN		16	/* listen addresses */
+#define RDMAD_DRAIN_MS		2000	/* shutdown: graceful closes */
 
 /* Per-client and global bounds (group "limits"). */
 struct cfg_limits {
@@ -108,6 +109,7 @@ void		 rdmad_shutdown(void);
 struct event_base *ev_init(void);
 int		 ev_loop(void);
 void		 ev_exit(void);
+void		 ev_drain(bool (*busy)(void), int ms);
 void		 ev_free(void);
 
 /* ---- notify.c: systemd Type=notify without libsystemd -------------- */

@@ -143,6 +143,7 @@ void		 verbs_sess_release(struct sess *s);
 
 /* conn.c: listeners, requests, connections through the transport */
 int		 conn_init(char **cause);
+bool		 conn_closing(void);
 void		 conn_shutdown(void);
 /* QP_CONNECT, LISTEN, LISTEN_CLOSE, ACCEPT, REJECT (decoded). */
 int		 conn_dispatch(struct sess *s, const struct ctl_hdr *hdr,

@@ -519,6 +519,20 @@ tcp_abort(struct tp_conn *c)
 	tcp_release(c);
 }
 
+/* Connections flushing a Terminate, a Reject or our FIN. */
+static unsigned int
+tcp_closing(struct tp *tp)
+{
+	struct tp_conn *c;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(c, &tp->conns, entry)
+		if (!c->dead && (c->state == TCP_S_CLOSING ||
+		    c->state == TCP_S_REJECTED))
+			n++;
+	return n;
+}
+
 void *
 tp_conn_cookie(const struct tp_conn *c)
 {
@@ -591,5 +605,6 @@ const struct tp_ops tp_tcp_ops = {
 	.accept = tcp_accept,
 	.reject = tcp_reject,
 	.attach = tcp_attach,
-	.abort = tcp_abort
+	.abort = tcp_abort,
+	.closing = tcp_closing
 };

@@ -196,6 +196,10 @@ struct tp_ops {
 	/* Active side, after TP_ACCEPTED: hand the stream to the QP. */
 	int	(*attach)(struct tp_conn *c, struct eng_qp *qp);
 	void	(*abort)(struct tp_conn *c);
+	/* Optional (NULL: none): how many connections are still closing
+	 * gracefully; the daemon's shutdown lets them finish for a
+	 * bounded time before destroy() resets the rest. */
+	unsigned int (*closing)(struct tp *tp);
 };
 
 extern const struct tp_ops tp_tcp_ops;

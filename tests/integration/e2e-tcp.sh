@@ -449,6 +449,29 @@ examples() {
 }
 examples
 
+# flood_start LOG: a new server, then a client flooding it with Writes
+# from A (sets srv, fl); returns once the flood runs.
+flood_start() {
+	next_port
+	start_server "$tmp/srv-$port.log" || exit 1
+	"$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
+	    --op flood --max-size 4M --time 50 > "$1" 2>&1 &
+	fl=$!
+	apps="$apps $fl"
+	wait_for 100 grep -q flooding "$1"
+	sleep 1
+}
+
+# flood_end: wait (10 s at most) for the flood client to end; sets st
+# (its exit status) and dt (seconds since t0).
+flood_end() {
+	wait_for 100 sh -c "! kill -0 $fl 2>/dev/null"
+	kill -9 "$fl" 2>/dev/null
+	wait "$fl"
+	st=$?
+	dt=$(($(date +%s) - t0))
+}
+
 # --- 4. kill -9 of the server application mid-transfer ----------------------
 # What daemon B holds (descriptors, memfd mappings) before the app and
 # after its death: everything of a dead client must be freed.
@@ -457,22 +480,11 @@ held() {
 }
 sleep 0.5
 held0=$(held "$pid_b")
-next_port
-start_server "$tmp/srv-$port.log" || exit 1
-"$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
-    --op flood --max-size 4M --time 50 > "$tmp/flood1.log" 2>&1 &
-fl=$!
-apps="$apps $fl"
-wait_for 100 grep -q flooding "$tmp/flood1.log"
-sleep 1
+flood_start "$tmp/flood1.log"
 kill -9 "$srv"
 wait "$srv" 2>/dev/null
 t0=$(date +%s)
-wait_for 100 sh -c "! kill -0 $fl 2>/dev/null"
-kill -9 "$fl" 2>/dev/null
-wait "$fl"
-st=$?
-dt=$(($(date +%s) - t0))
+flood_end
 if [ $st -eq 0 ] && [ $dt -le 10 ]; then
 	ok "kill -9 of the server app: the client's QP errors within ${dt} s ($(grep 'flood: error' "$tmp/flood1.log" | sed 's/^ok *- //'))"
 else
@@ -489,24 +501,30 @@ else
 	    "before: $held0; after: $(held "$pid_b")"
 fi
 
+# --- 4b. SIGTERM of daemon B mid-transfer: graceful close, no reset --------
+flood_start "$tmp/flood0.log"
+orderly0=$(grep -c "stream closed (orderly)" "$tmp/a.log")
+t0=$(date +%s)
+stop_daemon b
+flood_end
+orderly=$(($(grep -c "stream closed (orderly)" "$tmp/a.log") - orderly0))
+if [ $st -eq 0 ] && [ $dt -le 10 ] && [ $orderly -ge 1 ]; then
+	ok "SIGTERM of daemon B: the client on A gets error completions within ${dt} s, the stream closed orderly (FIN, no reset)"
+else
+	not_ok "SIGTERM of daemon B: orderly close, error completions within 10 s" \
+	    "exit $st after $dt s, $orderly orderly closes; $(tail -n 3 "$tmp/flood0.log")"
+fi
+kill -9 "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
+start_daemon b || exit 1
+
 # --- 5. kill -9 of daemon B (server side) mid-transfer ----------------------
-next_port
-start_server "$tmp/srv-$port.log" || exit 1
-"$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
-    --op flood --max-size 4M --time 50 > "$tmp/flood2.log" 2>&1 &
-fl=$!
-apps="$apps $fl"
-wait_for 100 grep -q flooding "$tmp/flood2.log"
-sleep 1
+flood_start "$tmp/flood2.log"
 kill -9 "$pid_b"
 wait "$pid_b" 2>/dev/null
 pid_b=
 t0=$(date +%s)
-wait_for 100 sh -c "! kill -0 $fl 2>/dev/null"
-kill -9 "$fl" 2>/dev/null
-wait "$fl"
-st=$?
-dt=$(($(date +%s) - t0))
+flood_end
 if [ $st -eq 0 ] && [ $dt -le 10 ]; then
 	ok "kill -9 of daemon B: the client on A gets error completions within ${dt} s ($(grep 'flood: error' "$tmp/flood2.log" | sed 's/^ok *- //'))"
 else
@@ -530,15 +548,8 @@ alive "$pid_a" && ok "daemon A survives its peer's death" ||
     not_ok "daemon A survives its peer's death"
 
 # --- 6. kill -9 of daemon A (client side) mid-transfer ----------------------
-next_port
 start_daemon b || exit 1
-start_server "$tmp/srv-$port.log" || exit 1
-"$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
-    --op flood --max-size 4M --time 50 > "$tmp/flood3.log" 2>&1 &
-fl=$!
-apps="$apps $fl"
-wait_for 100 grep -q flooding "$tmp/flood3.log"
-sleep 1
+flood_start "$tmp/flood3.log"
 kill -9 "$pid_a"
 wait "$pid_a" 2>/dev/null
 pid_a=
@@ -552,11 +563,7 @@ else
 fi
 # The client on A lost its own daemon: no completion can come; the
 # data path tells it (rdmad_poll_cq: -ENOTCONN, see rdmad.h).
-wait_for 100 sh -c "! kill -0 $fl 2>/dev/null"
-kill -9 "$fl" 2>/dev/null
-wait "$fl"
-st=$?
-dt=$(($(date +%s) - t0))
+flood_end
 if [ $st -eq 0 ] && grep -q 'daemon is gone: poll_cq' "$tmp/flood3.log"; then
 	ok "kill -9 of daemon A: its own client sees it on its CQ within ${dt} s ($(grep 'daemon is gone' "$tmp/flood3.log" | sed 's/^ok *- //'))"
 else

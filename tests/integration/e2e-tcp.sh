@@ -6,15 +6,19 @@
 # log under one mktemp directory; the system socket is never used.  The
 # rdmatest server runs against B, the client against A and connects to
 # 127.0.0.2, so every byte crosses both daemons and a real TCP/MPA
-# stream.  Steps: default settings, MPA revision 1 and 2, CRC off,
-# markers in one direction and in both (the MPA Request/Reply bits are
-# checked in a capture when dumpcap and tshark work), 16 QPs at once,
-# the negative cases, kill -9 of the server application, garbage on the
-# TCP port, kill -9 of either daemon mid-transfer, and optionally the
-# same default run between two network namespaces over a veth pair
-# (169.254.0.0/16 link-local addresses, as root with `ip netns`).
+# stream.  Steps: default settings, 16 QPs at once, the negative cases
+# (their Terminate triples also checked in a capture), garbage on the
+# TCP port and on both control sockets, a raw MPA peer with a bad CRC,
+# the examples (pingpong, rcopy), kill -9 of the server application
+# (its daemon frees everything), SIGTERM of a daemon (orderly close),
+# kill -9 of either daemon mid-transfer (peers and local clients see
+# errors), MPA revision 1 and 2, CRC off, markers in one direction and
+# in both (the MPA Request/Reply bits are checked in a capture when
+# dumpcap and tshark work), and optionally the same default run between
+# two network namespaces over a veth pair (169.254.0.0/16 link-local
+# addresses, as root with `ip netns`).
 #
-# Environment: RDMAD, RDMATEST (binaries), E2E_ITER (iterations of the
+# Environment: RDMAD, RDMATEST, PROBE (binaries), E2E_ITER (iterations of the
 # default run), E2E_MAX (largest transfer, default 64M), E2E_KEEP=1
 # (keep the temporary directory), E2E_NETNS=0 (skip namespaces).
 # Prints one line per step, then "N passed, M failed"; exits 0 only if
@@ -197,20 +201,33 @@ capture_start() {
 	fi
 }
 
-# capture_check FILE NAME WANT: the MPA Request and Reply of the first
-# connection carry the flags WANT ("req M C rev / rep M C rev").
-capture_check() {
+# capture_stop WHAT: end the capture; 1 (and a skip line) if none ran.
+capture_stop() {
 	if [ -z "$capture_pid" ]; then
-		echo "skip - $2: MPA frames not checked (no capture)"
-		return 0
+		echo "skip - $1 not checked (no capture)"
+		return 1
 	fi
 	sleep 0.3
 	kill -INT "$capture_pid" 2>/dev/null
 	wait "$capture_pid" 2>/dev/null
 	capture_pid=
-	got=$(tshark -r "$1" -o tcp.check_checksum:FALSE \
-	    --disable-protocol rpcordma --disable-protocol smb_direct \
-	    -Y 'iwarp_mpa.req || iwarp_mpa.rep' -T fields \
+	return 0
+}
+
+# capture_read FILE TSHARK-ARGS...: decode the capture (RPC-over-RDMA and
+# SMB Direct would claim our Send payloads: off).
+capture_read() {
+	f=$1
+	shift
+	tshark -r "$f" -o tcp.check_checksum:FALSE \
+	    --disable-protocol rpcordma --disable-protocol smb_direct "$@"
+}
+
+# capture_check FILE NAME WANT: the MPA Request and Reply of the first
+# connection carry the flags WANT ("req M C rev / rep M C rev").
+capture_check() {
+	capture_stop "$2: MPA frames" || return 0
+	got=$(capture_read "$1" -Y 'iwarp_mpa.req || iwarp_mpa.rep' -T fields \
 	    -e iwarp_mpa.key.req -e iwarp_mpa.marker_flag \
 	    -e iwarp_mpa.crc_flag -e iwarp_mpa.rev 2>/dev/null | head -n 2 |
 	    awk -F'\t' '{ printf "%s %s %s %s%s", ($1 != "" ? "req" : "rep"),
@@ -221,6 +238,28 @@ capture_check() {
 		ok "$2: MPA frames on the wire: $got"
 	else
 		not_ok "$2: MPA frames on the wire" "want [$3], got [$got]"
+	fi
+}
+
+# capture_terms FILE NAME WANT: the Terminates in the capture carry the
+# triples WANT ("layer/etype/code" in hex, in order).
+capture_terms() {
+	capture_stop "$2: Terminates" || return 0
+	got=$(capture_read "$1" -Y iwarp_rdma.terminate -T fields \
+	    -e iwarp_rdma.term_layer \
+	    -e iwarp_rdma.term_etype_rdma -e iwarp_rdma.term_etype_ddp \
+	    -e iwarp_rdma.term_etype_llp -e iwarp_rdma.term_errcode_rdma \
+	    -e iwarp_rdma.term_errcode_ddp_tagged \
+	    -e iwarp_rdma.term_errcode_ddp_untagged \
+	    -e iwarp_rdma.term_errcode_llp 2>/dev/null |
+	    awk -F'\t' 'function h(v) { sub(/^0x/, "", v); if (v == "") v = "00";
+		return v }
+	    { e = $2 $3 $4; c = $5 $6 $7 $8; l = h($1);
+	      printf "%s%d/%d/%s", (NR > 1 ? " " : ""), l, h(e), h(c) }')
+	if [ "$got" = "$3" ]; then
+		ok "$2: the Terminates on the wire: $got"
+	else
+		not_ok "$2: the Terminates on the wire" "want [$3], got [$got]"
 	fi
 }
 
@@ -251,8 +290,14 @@ client "default: every operation, sizes 0..$MAX, $ITER iterations" 600 \
 # --- 2. 16 QPs at once (4 MiB max each), negative cases ---------------------
 client "16 QPs at once" 600 --qps 16 -n 8 --max-size 4M -q --time 400 \
     --op send,send_se,send_inv,send_se_inv,write,write_imm,imm,imm_se,read,atomic,linv
+capture_start "$tmp/neg-$port.pcapng"
 client "negative cases: exact status and Terminate triple" 120 \
     --negative all
+# The same triples on the wire, in the order of rdmatest's neg_all: the
+# server's DDP (tagged: 1/1/x) and RDMAP (0/1/x, 0/2/0x07) Terminates,
+# then the client's own RDMAP Local Catastrophic (0/0/0x00).
+capture_terms "$tmp/neg-$port.pcapng" "negative cases" \
+    "1/1/01 0/1/01 1/1/00 0/1/02 1/1/00 0/1/00 1/1/02 0/1/03 0/2/07 0/2/07 0/0/00"
 client "memory windows: bind, use, invalidate, access fails" 120 \
     --op mw1,mw2
 stop_server

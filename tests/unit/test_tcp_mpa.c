@@ -682,44 +682,126 @@ test_rtr_nomatch(void)
 	fake_pair_close(&p);
 }
 
+/*
+ * A listener (Rev 2, CRC) and a raw Initiator: TCP connect, send a
+ * Request of revision rev (p2p: enhanced, RTR Write), read the Reply
+ * into buf.  Returns the fd.
+ */
+static int
+tm_raw_start(struct fake_pair *p, int rev, bool p2p, uint8_t *buf,
+    size_t cap)
+{
+	struct tp_mpa_opts so = tm_opts(2, true, false);
+	struct mpa_frame f;
+	int fd, len;
+
+	CU_ASSERT_FATAL(fake_pair_listen(p, NULL, &so, NULL) == 0);
+	fd = tm_raw_connect(p->port);
+	CU_ASSERT_FATAL(fd >= 0);
+	memset(&f, 0, sizeof(f));
+	f.type = MPA_FRAME_REQ;
+	f.rev = (uint8_t)rev;
+	f.crc = true;
+	f.enhanced = f.io.p2p = f.io.rtr_write = p2p;
+	len = mpa_frame_encode(&f, buf, cap);
+	CU_ASSERT_FATAL(len == (p2p ? 24 : 20));
+	CU_ASSERT(send(fd, buf, (size_t)len, 0) == len);
+	CU_ASSERT(tm_raw_read(p->base, fd, buf, (size_t)len, 2000) == len);
+	return fd;
+}
+
+/* Send seg (len octets) as the first FPDU (CRC on; bad_crc: wrong). */
+static void
+tm_raw_fpdu(int fd, const uint8_t *seg, size_t len, bool bad_crc)
+{
+	struct mpa_tx tx;
+	uint8_t buf[700];
+	int n;
+
+	CU_ASSERT_FATAL(mpa_tx_init(&tx, false, true, 0) == 0);
+	n = mpa_tx_encode(&tx, seg, len, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	if (bad_crc)
+		buf[n - 1] ^= 0x01;
+	CU_ASSERT(send(fd, buf, (size_t)n, 0) == n);
+}
+
 /* A p2p Initiator whose first FPDU is no RTR: RTR error at the Responder. */
 static void
 test_rtr_bad_first(void)
 {
 	struct fake_pair p;
-	struct tp_mpa_opts so = tm_opts(2, true, false);
-	struct mpa_frame f;
-	struct mpa_tx tx;
 	uint8_t buf[700], seg[64];
 	size_t hl;
-	int fd, len;
+	int fd;
 
-	CU_ASSERT_FATAL(fake_pair_listen(&p, NULL, &so, NULL) == 0);
-	fd = tm_raw_connect(p.port);
-	CU_ASSERT_FATAL(fd >= 0);
-	memset(&f, 0, sizeof(f));
-	f.type = MPA_FRAME_REQ;
-	f.rev = 2;
-	f.crc = true;
-	f.enhanced = true;
-	f.io.p2p = true;
-	f.io.rtr_write = true;
-	len = mpa_frame_encode(&f, buf, sizeof(buf));
-	CU_ASSERT_FATAL(len == 24);
-	CU_ASSERT(send(fd, buf, (size_t)len, 0) == len);
-	CU_ASSERT(tm_raw_read(p.base, fd, buf, 24, 2000) == 24);
+	fd = tm_raw_start(&p, 2, true, buf, sizeof(buf));
 	CU_ASSERT(buf[20] & 0x80);		/* A mirrored */
 	CU_ASSERT(buf[22] & 0x80);		/* C offered */
 	hl = fake_hdr_send(seg, 1);
 	memcpy(seg + hl, "not an RTR", 10);
-	CU_ASSERT_FATAL(mpa_tx_init(&tx, false, true, 0) == 0);
-	len = mpa_tx_encode(&tx, seg, hl + 10, buf, sizeof(buf));
-	CU_ASSERT_FATAL(len > 0);
-	CU_ASSERT(send(fd, buf, (size_t)len, 0) == len);
+	tm_raw_fpdu(fd, seg, hl + 10, false);
 	CU_ASSERT_FATAL(fake_run(p.base, tm_srv_got, &p, 2000));
 	CU_ASSERT_EQUAL(p.sqp->llp_errors, 1);
 	CU_ASSERT_EQUAL(p.sqp->llp_err, WIRE_E_MPA_RTR);
 	CU_ASSERT_EQUAL(p.sqp->rx_done, 0);
+	close(fd);
+	fake_settle(p.base, 20);
+	fake_pair_close(&p);
+}
+
+/* The engine refused the header of the first FPDU: the Responder sends
+ * its Terminate anyway (rule 4 only waits for an FPDU to arrive). */
+static bool
+tm_srv_refused(void *arg)
+{
+	struct fake_pair *p = arg;
+
+	return p->sqp->fail_hdr == WIRE_OK;
+}
+
+static void
+test_refused_first(void)
+{
+	struct fake_pair p;
+	uint8_t buf[700], seg[64];
+	size_t hl;
+	int fd;
+
+	fd = tm_raw_start(&p, 2, false, buf, sizeof(buf));
+	p.sqp->fail_hdr = WIRE_E_DDP_T_INV_STAG;
+	hl = fake_hdr_send(seg, 1);
+	memcpy(seg + hl, "refused", 7);
+	tm_raw_fpdu(fd, seg, hl + 7, false);
+	CU_ASSERT_FATAL(fake_run(p.base, tm_srv_refused, &p, 2000));
+	/* what the engine queues then (a header-only segment) goes out */
+	fake_qp_post(p.sqp, seg, hl, NULL, 0);
+	CU_ASSERT(tm_raw_read(p.base, fd, buf, 2 + hl + 4, 2000) ==
+	    (ssize_t)(2 + hl + 4));
+	CU_ASSERT(buf[0] == 0 && buf[1] == hl);
+	close(fd);
+	fake_settle(p.base, 20);
+	fake_pair_close(&p);
+}
+
+/* A whole FPDU with a bad CRC: DDP never sees its header (RFC 5044 §6),
+ * the error is the CRC's (§8 code 2). */
+static void
+test_crc_first(void)
+{
+	struct fake_pair p;
+	uint8_t buf[700], seg[64];
+	size_t hl;
+	int fd;
+
+	fd = tm_raw_start(&p, 1, false, buf, sizeof(buf));
+	hl = fake_hdr_write(seg, 0xdead0001, 0);
+	memset(seg + hl, 0x55, 32);
+	tm_raw_fpdu(fd, seg, hl + 32, true);
+	CU_ASSERT_FATAL(fake_run(p.base, tm_srv_got, &p, 2000));
+	CU_ASSERT_EQUAL(p.sqp->llp_errors, 1);
+	CU_ASSERT_EQUAL(p.sqp->llp_err, WIRE_E_MPA_CRC);
+	CU_ASSERT_EQUAL(p.sqp->nrx, 0);		/* header never interpreted */
 	close(fd);
 	fake_settle(p.base, 20);
 	fake_pair_close(&p);
@@ -762,6 +844,23 @@ test_close(void)
 	CU_ASSERT(p.sqp->closed_orderly);	/* FIN, no reset */
 	CU_ASSERT_EQUAL(p.srv.nclosed, 1);
 	CU_ASSERT_EQUAL(p.cli.nclosed, 0);	/* the daemon asked */
+	fake_pair_close(&p);
+
+	/* The daemon drops a QP whose engine still has a segment queued
+	 * (a Terminate): it goes out before the FIN. */
+	CU_ASSERT_FATAL(fake_pair_open(&p, NULL, NULL, NULL, NULL) == 0);
+	CU_ASSERT_FATAL(fake_pair_up(&p));
+	{
+		uint8_t hdr[ENG_HDR_MAX];
+		size_t hl = fake_hdr_send(hdr, 1);
+
+		fake_qp_post(p.cqp, hdr, hl, NULL, 0);
+		tp_tcp_ops.abort(p.cc);		/* before the loop sends it */
+		CU_ASSERT_FATAL(fake_run(p.base, tm_both_closed, &p, 3000));
+		CU_ASSERT_EQUAL(p.sqp->nrx, 1);
+		CU_ASSERT_EQUAL(p.sqp->rx_done, 1);
+		CU_ASSERT(p.sqp->closed_orderly);
+	}
 	fake_pair_close(&p);
 
 	/* abortive close by the engine */
@@ -888,6 +987,8 @@ main(void)
 		{ "rtr_send", test_rtr_send },
 		{ "rtr_nomatch", test_rtr_nomatch },
 		{ "rtr_bad_first", test_rtr_bad_first },
+		{ "refused_first", test_refused_first },
+		{ "crc_first", test_crc_first },
 		{ "close", test_close },
 		{ "many", test_many },
 		{ NULL, NULL }

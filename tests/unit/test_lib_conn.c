@@ -689,11 +689,31 @@ t_passive(rdmad_ctx_t *ctx, struct rdmad_pd *pd, struct rdmad_cq *cq,
 	CU_ASSERT_EQUAL(rdmad_reject(req2, "no", 2), 0);
 }
 
+/*
+ * The daemon is gone (the fake exited): the data path says so — what
+ * the CQ holds first, then -ENOTCONN; the CQ descriptor is readable.
+ */
+static void
+t_gone(rdmad_ctx_t *ctx, struct rdmad_cq *cq)
+{
+	struct rdmad_wc wc[2];
+
+	CU_ASSERT_EQUAL(rdmad_cq_ack_event(cq), 1);	/* the fake's write */
+	CU_ASSERT_EQUAL(rdmad_poll_cq(cq, 2, wc), 1);	/* the fake's CQE */
+	CU_ASSERT_EQUAL(wc[0].wr_id, 4242);
+	CU_ASSERT_EQUAL(rdmad_poll_cq(cq, 2, wc), -ENOTCONN);
+	CU_ASSERT_EQUAL(rdmad_req_notify_cq(cq, 0), -ENOTCONN);
+	CU_ASSERT(t_readable(rdmad_cq_fd(cq)));		/* the hang-up */
+	CU_ASSERT_EQUAL(rdmad_destroy_cq(cq), 0);	/* local only */
+	rdmad_close(ctx);
+}
+
 /* The whole conversation with the fake daemon, then tear-down. */
 static void
 t_scenario(void)
 {
-	rdmad_ctx_t *ctx;
+	rdmad_ctx_t *ctx, *ctx2;
+	struct rdmad_cq *cq2;
 	struct rdmad_mem *mem;
 	struct rdmad_pd *pd;
 	struct rdmad_mr *mr;
@@ -705,6 +725,9 @@ t_scenario(void)
 
 	CU_ASSERT_EQUAL_FATAL(setenv(RDMAD_ENV_SOCKET, t_ok, 1), 0);
 	CU_ASSERT_EQUAL_FATAL(rdmad_open(NULL, &ctx), 0);
+	/* A second session, to see the daemon die at the end. */
+	CU_ASSERT_EQUAL_FATAL(rdmad_open(NULL, &ctx2), 0);
+	CU_ASSERT_EQUAL_FATAL(rdmad_create_cq(ctx2, 4, &cq2), 0);
 	t_objects(ctx, &mem, &pd, &mr, &mw, &cq);
 	t_qps(ctx, mem, pd, mr, cq, &qp, &qp2);
 	t_passive(ctx, pd, cq, &qp3, &l);
@@ -730,6 +753,7 @@ t_scenario(void)
 	t_child = -1;
 	CU_ASSERT(WIFEXITED(status));
 	CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+	t_gone(ctx2, cq2);
 }
 
 /* A listening SEQPACKET socket at path. */

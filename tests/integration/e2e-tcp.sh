@@ -444,6 +444,14 @@ fi
 stop_server
 
 # --- 3b. the examples: pingpong and rcopy, data verified --------------------
+# port_listening: daemon B listens on $port (the example server is up).
+port_listening() {
+	if command -v ss >/dev/null 2>&1; then
+		[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]
+	else
+		sleep 1
+	fi
+}
 examples() {
 	pp=$top_builddir/examples/pingpong
 	rc=$top_builddir/examples/rcopy
@@ -455,7 +463,7 @@ examples() {
 	"$pp" -s -S "$tmp/b.sock" -p "$port" -n 2000 > "$tmp/pp-s.log" 2>&1 &
 	ex=$!
 	apps="$apps $ex"
-	sleep 1
+	wait_for 50 port_listening
 	out=$(timeout 60 "$pp" -c $ADDR_B -S "$tmp/a.sock" -p "$port" \
 	    -n 2000 -z 64 2>&1)
 	st=$?
@@ -472,7 +480,7 @@ examples() {
 		    > "$tmp/rc-s-$how.log" 2>&1 &
 		ex=$!
 		apps="$apps $ex"
-		sleep 1
+		wait_for 50 port_listening
 		f=$tmp/rc-got
 		[ $how = put ] && f=$tmp/rc-put
 		out=$(timeout 60 "$rc" -c $ADDR_B -S "$tmp/a.sock" -p "$port" \

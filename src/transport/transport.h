@@ -30,7 +30,9 @@
  *    conn_result() with anything but TP_ACCEPTED (freed when the callback
  *    returns), conn_closed() (freed when it returns), the daemon's own
  *    abort() (freed before abort returns, or right after the callback the
- *    daemon called it from), or reject() (the Reply is flushed, then the
+ *    daemon called it from; a TCP stream in Full Operation is first
+ *    closed gracefully, detached from its QP and from the daemon, with
+ *    no further callback), or reject() (the Reply is flushed, then the
  *    connection is closed and freed without a further callback).
  *  - conn_closed() is called once for every connection the daemon knows
  *    of (connect()ed and TP_ACCEPTED, or shown by conn_request()) that

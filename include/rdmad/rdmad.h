@@ -426,7 +426,12 @@ const void	*rdmad_req_private_data(const struct rdmad_conn_req *req,
 		    size_t *len);
 /* "host:port" of the connecting peer; owned by req. */
 const char	*rdmad_req_peer(const struct rdmad_conn_req *req);
-/* The peer's IRD and ORD (RFC 6581 §9.1), for sizing ours. */
+/*
+ * The peer's IRD and ORD (RFC 6581 §9.1), for sizing ours; each is
+ * RDMAD_IRD_ORD_UNKNOWN when the peer did not state it (MPA revision 1,
+ * or the RFC 6581 "no automatic negotiation" value): not a limit.
+ */
+#define RDMAD_IRD_ORD_UNKNOWN	0x3fffu
 void		 rdmad_req_ird_ord(const struct rdmad_conn_req *req,
 		    unsigned int *ird, unsigned int *ord);
 

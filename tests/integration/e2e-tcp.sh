@@ -630,6 +630,12 @@ stop_server
 # --- 7. MPA variants ------------------------------------------------------
 # want: Request (sent by A) and Reply (sent by B): "M C Rev".
 variant "MPA revision 1" "req 0 1 1 / rep 0 1 1" 1 true false 1 true false
+# A revision 1 Request states no IRD/ORD: the server application is
+# told RDMAD_IRD_ORD_UNKNOWN (0x3fff) for both.
+grep -q "peer ird 16383 ord 16383" "$tmp/srv-$port.log" &&
+    ok "MPA revision 1: the server is told IRD/ORD unknown (0x3fff)" ||
+    not_ok "MPA revision 1: the server is told IRD/ORD unknown (0x3fff)" \
+    "$(grep accepted "$tmp/srv-$port.log" | head -n 1)"
 variant "MPA revision 2" "req 0 1 2 / rep 0 1 2" 2 true false 2 true false
 variant "MPA revision 1 to a revision 2 daemon" "req 0 1 1 / rep 0 1 1" \
     1 true false 2 true false

@@ -39,9 +39,11 @@
  * Segments without payload (Read Request, Terminate, atomics, zero-length
  * segments: eng_rx_hdr_len() is the whole segment) are checked (CRC,
  * markers) before the engine sees them: RFC 5044 §6 "MUST first verify
- * the FPDU before passing the ULPDU to DDP".  A segment with payload
- * cannot be placed before its header is interpreted, so its header goes
- * to the engine first and the verdict comes after the placement:
+ * the FPDU before passing the ULPDU to DDP".  So is a segment with
+ * payload whose whole FPDU already sits in the read-ahead
+ * (tcp_rx_crc_early_bad()).  A longer one cannot be placed before its
+ * header is interpreted, so its header goes to the engine first and the
+ * verdict comes after the placement:
  * eng_qp_rx_done() on success, eng_qp_llp_error() otherwise; the engine
  * must not make the placed octets visible (no completion) before
  * rx_done.  This is the usual direct-placement compromise (Linux siw

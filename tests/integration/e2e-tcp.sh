@@ -199,6 +199,7 @@ capture_start() {
 		wait "$capture_pid" 2>/dev/null
 		capture_pid=
 	fi
+	sleep 0.5	# "Capturing on" comes before the filter is in place
 }
 
 # capture_stop WHAT: end the capture; 1 (and a skip line) if none ran.

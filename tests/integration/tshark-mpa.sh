@@ -59,6 +59,9 @@ capture() {
 		fi
 		sleep 0.1
 	done
+	# "Capturing on" comes a little before the filter is in place: on
+	# a loaded machine the first connection was missed without this.
+	sleep 0.5
 	RDMAD_TEST_PORT=$port timeout 60 "$prog" "$case" >"$tmp/$case.log" 2>&1
 	rc=$?
 	sleep 0.5			# let dumpcap write the last packets

@@ -538,8 +538,14 @@ flood_end() {
 held() {
 	echo "$(ls "/proc/$1/fd" 2>/dev/null | wc -l) fds, $(grep -c memfd: "/proc/$1/maps" 2>/dev/null) memfd mappings"
 }
-sleep 0.5
+# (settled: the same twice in a row, 0.3 s apart, within 3 s)
 held0=$(held "$pid_b")
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	sleep 0.3
+	h=$(held "$pid_b")
+	[ "$h" = "$held0" ] && break
+	held0=$h
+done
 flood_start "$tmp/flood1.log"
 kill -9 "$srv"
 wait "$srv" 2>/dev/null

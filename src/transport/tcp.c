@@ -438,6 +438,11 @@ tcp_connect(struct tp *tp, const struct sockaddr *sa, socklen_t salen,
 	    0);
 	if (fd < 0)
 		return -1;
+	/* A graceful close leaves this stream's ephemeral port in
+	 * TIME_WAIT; with SO_REUSEADDR here too, a listener may bind that
+	 * port meanwhile (listeners set it, tcp_listen.c). */
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 },
+	    sizeof(int));
 	if (connect(fd, (struct sockaddr *)&ss, salen) < 0 &&
 	    errno != EINPROGRESS) {
 		int e = errno;

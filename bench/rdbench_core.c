@@ -398,9 +398,10 @@ struct s_server {
 	struct rdmad_mem	*lmem;		/* light receive buffer */
 	struct rdmad_mr		*lmr;
 	struct s_lcq		*lcqs;
-	struct s_conn		*conns;
+	struct s_conn		*conns;		/* light connections */
+	struct s_conn		*heavy;		/* with their own CQ */
 	struct s_conn		*hash[S_HASH];
-	unsigned long		 nconns, served;
+	unsigned long		 nconns, served, ndead;
 };
 
 static struct s_conn *
@@ -614,8 +615,13 @@ s_accept(struct s_server *s, struct rdmad_conn_req *req)
 		return;
 	}
 	c->qpn = rdmad_qp_num(c->qp);
-	c->next = s->conns;
-	s->conns = c;
+	if (c->cq != NULL) {
+		c->next = s->heavy;
+		s->heavy = c;
+	} else {
+		c->next = s->conns;
+		s->conns = c;
+	}
 	c->hnext = s->hash[c->qpn % S_HASH];
 	s->hash[c->qpn % S_HASH] = c;
 	s->nconns++;
@@ -693,8 +699,11 @@ s_poll_cq(struct s_server *s, struct rdmad_cq *cq)
 	while ((n = rdmad_poll_cq(cq, 32, wc)) > 0) {
 		for (i = 0; i < n; i++) {
 			c = s_lookup(s, wc[i].qp_num);
-			if (c != NULL)
-				s_completion(c, &wc[i]);
+			if (c == NULL || c->dead)
+				continue;
+			s_completion(c, &wc[i]);
+			if (c->dead)
+				s->ndead++;
 		}
 		total += n;
 		if (n < 32)
@@ -703,13 +712,30 @@ s_poll_cq(struct s_server *s, struct rdmad_cq *cq)
 	return total;
 }
 
+/* Release the dead connections of one list. */
+static void
+s_sweep(struct s_server *s, struct s_conn **head)
+{
+	struct s_conn *c, **cp;
+
+	for (cp = head; (c = *cp) != NULL;) {
+		if (c->dead) {
+			*cp = c->next;
+			s_unhash(s, c);
+			s_conn_free(s, c);
+			s->nconns--;
+		} else
+			cp = &c->next;
+	}
+}
+
 static int
 s_main(const struct rb_opts *o)
 {
 	struct s_server s;
 	struct rdmad_listener *l = NULL;
 	struct rdmad_conn_req *req;
-	struct s_conn *c, **cp;
+	struct s_conn *c;
 	struct s_lcq *lc;
 	struct pollfd *pfd = NULL;
 	size_t npfd = 0, want;
@@ -746,20 +772,18 @@ s_main(const struct rb_opts *o)
 			rb_err(o, "get_request: %s", rdmad_strerror(r));
 			break;
 		}
-		for (c = s.conns; c != NULL; c = c->next)
-			if (c->cq != NULL && s_poll_cq(&s, c->cq) > 0)
+		/* Only the heavy CQs and the few shared ones: the cost of
+		 * a loop must not grow with the idle connections. */
+		for (c = s.heavy; c != NULL; c = c->next)
+			if (s_poll_cq(&s, c->cq) > 0)
 				busy = true;
 		for (lc = s.lcqs; lc != NULL; lc = lc->next)
 			if (s_poll_cq(&s, lc->cq) > 0)
 				busy = true;
-		for (cp = &s.conns; (c = *cp) != NULL;) {
-			if (c->dead) {
-				*cp = c->next;
-				s_unhash(&s, c);
-				s_conn_free(&s, c);
-				s.nconns--;
-			} else
-				cp = &c->next;
+		if (s.ndead > 0) {
+			s_sweep(&s, &s.heavy);
+			s_sweep(&s, &s.conns);
+			s.ndead = 0;
 		}
 		if (busy) {
 			idle = 0;
@@ -771,8 +795,8 @@ s_main(const struct rb_opts *o)
 		}
 		/* Sleep on the listener and every CQ. */
 		want = 1;
-		for (c = s.conns; c != NULL; c = c->next)
-			want += c->cq != NULL;
+		for (c = s.heavy; c != NULL; c = c->next)
+			want++;
 		for (lc = s.lcqs; lc != NULL; lc = lc->next)
 			want++;
 		if (want > npfd) {
@@ -786,9 +810,7 @@ s_main(const struct rb_opts *o)
 		n = 0;
 		pfd[n].fd = rdmad_listener_fd(l);
 		pfd[n++].events = POLLIN;
-		for (c = s.conns; c != NULL; c = c->next) {
-			if (c->cq == NULL)
-				continue;
+		for (c = s.heavy; c != NULL; c = c->next) {
 			if (rdmad_req_notify_cq(c->cq, 0) == 1)
 				busy = true;
 			pfd[n].fd = rdmad_cq_fd(c->cq);
@@ -803,15 +825,18 @@ s_main(const struct rb_opts *o)
 		if (busy)
 			continue;
 		if (poll(pfd, (nfds_t)n, 100) > 0) {
-			for (c = s.conns; c != NULL; c = c->next)
-				if (c->cq != NULL)
-					(void)rdmad_cq_ack_event(c->cq);
+			for (c = s.heavy; c != NULL; c = c->next)
+				(void)rdmad_cq_ack_event(c->cq);
 			for (lc = s.lcqs; lc != NULL; lc = lc->next)
 				(void)rdmad_cq_ack_event(lc->cq);
 		}
 		idle = 0;
 	}
 	free(pfd);
+	while ((c = s.heavy) != NULL) {
+		s.heavy = c->next;
+		s_conn_free(&s, c);
+	}
 	while ((c = s.conns) != NULL) {
 		s.conns = c->next;
 		s_conn_free(&s, c);

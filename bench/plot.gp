@@ -8,7 +8,7 @@ set xlabel "message size (octets)"
 set ylabel "MiB/s"
 set logscale x 2
 set logscale y 10
-set format x "%.0s%cB"
+set xtics ("64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "4M" 4194304, "16M" 16777216)
 set key top left
 set grid
 set datafile missing "NaN"

@@ -54,8 +54,10 @@ expect rdmad mem_mr_rss_a 2000
 expect rdmad mem_mr_pss_a 2000
 expect rdmad hold_qps 50
 expect rdmad hold_mrs 2000
-expect rdmad write_with_qps 1048576
-expect rdmad write_with_mrs 1048576
+for w in before with; do
+	expect rdmad "write_${w}_qps" 1048576
+	expect rdmad "write_${w}_mrs" 1048576
+done
 if command -v iperf3 >/dev/null 2>&1; then
 	expect iperf3 tcp_bw 4096
 	expect iperf3 tcp_bw 1048576

@@ -493,7 +493,8 @@ s_post(struct s_conn *c, bool imm, uint64_t v, size_t len)
 static void
 s_accept(struct s_server *s, struct rdmad_conn_req *req)
 {
-	const struct rb_priv_req *pq;
+	const void *pd;
+	struct rb_priv_req q, *pq = &q;
 	struct rb_priv_rep rep;
 	struct rdmad_qp_attr qa;
 	struct s_conn *c;
@@ -502,8 +503,11 @@ s_accept(struct s_server *s, struct rdmad_conn_req *req)
 	unsigned int i, depth;
 	int r = 0;
 
-	pq = rdmad_req_private_data(req, &plen);
-	if (pq == NULL || plen != sizeof(*pq) || pq->magic != RB_MAGIC ||
+	/* Copied: the library does not align private data. */
+	pd = rdmad_req_private_data(req, &plen);
+	if (pd != NULL && plen == sizeof(q))
+		memcpy(&q, pd, sizeof(q));
+	if (pd == NULL || plen != sizeof(*pq) || pq->magic != RB_MAGIC ||
 	    pq->test < RB_WRITE || pq->test > RB_IDLE ||
 	    pq->max_size > (1ull << 30) || pq->depth == 0 ||
 	    pq->depth > 4096) {
@@ -922,7 +926,8 @@ c_open(struct c_conn *c, const struct rb_opts *o, enum rb_test t, size_t max,
 	struct rdmad_qp_attr qa;
 	struct rdmad_qp_info qi;
 	struct rb_priv_req pq;
-	const struct rb_priv_rep *pr;
+	const void *pd;
+	struct rb_priv_rep rep, *pr = &rep;
 	size_t len, plen;
 	unsigned int i;
 	int r;
@@ -984,8 +989,10 @@ c_open(struct c_conn *c, const struct rb_opts *o, enum rb_test t, size_t max,
 		c_close(c);
 		return false;
 	}
-	pr = rdmad_qp_peer_private_data(c->qp, &plen);
-	if (pr == NULL || plen != sizeof(*pr) || pr->magic != RB_MAGIC ||
+	pd = rdmad_qp_peer_private_data(c->qp, &plen);
+	if (pd != NULL && plen == sizeof(rep))
+		memcpy(&rep, pd, sizeof(rep));
+	if (pd == NULL || plen != sizeof(*pr) || pr->magic != RB_MAGIC ||
 	    pr->len < max) {
 		rb_err(o, "bad accept private data (%zu octets)", plen);
 		c_close(c);

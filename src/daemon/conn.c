@@ -107,6 +107,12 @@ conn_init(char **cause)
 	return 0;
 }
 
+unsigned int
+conn_npending(void)
+{
+	return conn_nreqs;
+}
+
 void
 conn_shutdown(void)
 {

@@ -34,7 +34,10 @@ struct ctla_field {
 
 static const struct ctla_field ctla_f_req[] = {
 	F32(ctla_req, version), F32(ctla_req, query), F32(ctla_req, flags),
-	FRSV32,
+	F32(ctla_req, start),
+};
+static const struct ctla_field ctla_f_more[] = {
+	F32(ctla_more, next), FRSV32,
 };
 static const struct ctla_field ctla_f_status[] = {
 	FSTR(ctla_status, version, CTLA_NAME_LEN), F32(ctla_status, pid),
@@ -108,6 +111,7 @@ static const struct {
 	CTLA_ROW(CTLA_MSG_CLIENT, ctla_f_client, CTLA_CLIENT_LEN),
 	CTLA_ROW(CTLA_MSG_STATS, ctla_f_stats, CTLA_STATS_LEN),
 	CTLA_ROW(CTLA_MSG_TERM, ctla_f_term, CTLA_TERM_LEN),
+	CTLA_ROW(CTLA_MSG_MORE, ctla_f_more, CTLA_MORE_LEN),
 };
 #define CTLA_NTYPES	(sizeof(ctla_types) / sizeof(ctla_types[0]))
 

@@ -22,6 +22,14 @@
  *   STATS		208 STATS per transport, then 209 TERM per
  *			(transport, direction, layer, type, code) seen
  *
+ * Paging.  The daemon queues at most a bounded number of messages per
+ * client (control.max_queue), so it sends at most a batch of items and
+ * then, when items remain, MORE (next = the index of the next item)
+ * instead of END; the client sends the same query again with start =
+ * next.  An item is one record, except that a PEER and its PATHs are
+ * one item, and STATUS with its TRANSPORTs is one item.  Lists may
+ * change between two requests: a listing is a best-effort snapshot.
+ *
  * Paths: a TCP peer has none (npaths 0); SCTP peers will list one per
  * peer address, so the PEER record stays as it is when they come.
  *
@@ -55,7 +63,8 @@ enum ctla_type {
 	CTLA_MSG_MR		= 206,
 	CTLA_MSG_CLIENT		= 207,
 	CTLA_MSG_STATS		= 208,
-	CTLA_MSG_TERM		= 209
+	CTLA_MSG_TERM		= 209,
+	CTLA_MSG_MORE		= 210	/* instead of END: ask again */
 };
 
 /* ADMIN_REQ queries. */
@@ -83,8 +92,14 @@ struct ctla_req {
 	uint32_t	version;	/* CTLA_VERSION */
 	uint32_t	query;		/* enum ctla_query */
 	uint32_t	flags;		/* none yet: 0 */
+	uint32_t	start;		/* first item (paging) */
 };
-#define CTLA_REQ_LEN		16u	/* + reserved u32 */
+#define CTLA_REQ_LEN		16u
+
+struct ctla_more {
+	uint32_t	next;		/* the start of the next request */
+};
+#define CTLA_MORE_LEN		8u	/* + reserved u32 */
 
 struct ctla_status {
 	char		version[CTLA_NAME_LEN];	/* "rdmad 0.1.0" */
@@ -202,6 +217,7 @@ union ctla_any {
 	struct ctla_client	client;
 	struct ctla_stats	stats;
 	struct ctla_term	term;
+	struct ctla_more	more;
 };
 
 /* The payload length of an admin type, or 0 for another type. */

@@ -96,6 +96,8 @@ static const struct ctl_type_info ctl_types[] = {
 	    CTL_DIR_TO_CLIENT, false },
 	{ CTLA_MSG_TERM, "ADMIN_TERM", CTLA_TERM_LEN, CTLA_TERM_LEN, 0,
 	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_MORE, "ADMIN_MORE", CTLA_MORE_LEN, CTLA_MORE_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
 };
 
 #define CTL_NTYPES	(sizeof(ctl_types) / sizeof(ctl_types[0]))

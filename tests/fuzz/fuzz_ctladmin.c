@@ -12,7 +12,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_CHECK(c)	do { if (!(c)) __builtin_trap(); } while (0)
 
-/* Input: one octet choosing the type (200 + octet % 10), then the
+/* Input: one octet choosing the type (200 + octet % 11), then the
  * payload. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	type = CTLA_MSG_REQ + data[0] % 10u;
+	type = CTLA_MSG_REQ + data[0] % 11u;
 	ti = ctl_type_lookup(type);
 	FZ_CHECK(ti != NULL && ti->payload_min == ctla_len(type));
 	FZ_CHECK(ctla_fields_len(type) == ctla_len(type));

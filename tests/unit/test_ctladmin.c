@@ -16,7 +16,7 @@
 static const uint32_t t_types[] = {
 	CTLA_MSG_REQ, CTLA_MSG_STATUS, CTLA_MSG_TRANSPORT, CTLA_MSG_PEER,
 	CTLA_MSG_PATH, CTLA_MSG_QP, CTLA_MSG_MR, CTLA_MSG_CLIENT,
-	CTLA_MSG_STATS, CTLA_MSG_TERM,
+	CTLA_MSG_STATS, CTLA_MSG_TERM, CTLA_MSG_MORE,
 };
 #define T_NTYPES	(sizeof(t_types) / sizeof(t_types[0]))
 
@@ -44,7 +44,7 @@ static const char t_req_hex[] =
 	"01 00 00 00	# admin version 1\n"
 	"03 00 00 00	# query 3: qps\n"
 	"00 00 00 00	# flags\n"
-	"00 00 00 00	# reserved\n";
+	"00 00 00 00	# start 0\n";
 
 static void
 t_golden_req(void)
@@ -113,7 +113,7 @@ t_fill(uint32_t type, union ctla_any *m)
 	memset(m, 0, sizeof(*m));
 	switch (type) {
 	case CTLA_MSG_REQ:
-		m->req = (struct ctla_req){ 1, CTLA_Q_STATS, 0x80000001u };
+		m->req = (struct ctla_req){ 1, CTLA_Q_STATS, 0x80000001u, 7 };
 		break;
 	case CTLA_MSG_STATUS:
 		strcpy(m->status.version, "rdmad 0.1.0");
@@ -165,6 +165,9 @@ t_fill(uint32_t type, union ctla_any *m)
 			m->stats.ops_tx[i] = 100 + i;
 			m->stats.ops_rx[i] = (uint64_t)1 << (i + 40);
 		}
+		break;
+	case CTLA_MSG_MORE:
+		m->more.next = 0xdeadbeefu;
 		break;
 	case CTLA_MSG_TERM:
 		m->term = (struct ctla_term){ "tcp", 1, 2, 3, 4, 5 };

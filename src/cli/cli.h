@@ -84,7 +84,8 @@ void		 ct_row(struct cli_table *t, ...);
 /* Text: aligned columns with headings; "(none)" line when empty. */
 void		 ct_print(const struct cli_table *t, FILE *fp,
 		    const char *none);
-/* JSON: an array of objects (under key, or at the top). */
+/* JSON: an array of objects (under key, or at the top); a "-" cell
+ * (nothing) is null. */
 void		 ct_json(const struct cli_table *t, struct cli_json *j,
 		    const char *key);
 void		 ct_free(struct cli_table *t);

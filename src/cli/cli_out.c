@@ -214,7 +214,9 @@ ct_json(const struct cli_table *t, struct cli_json *j, const char *key)
 					cj_u64(j, t->cols[i].key, v);
 				else
 					cj_null(j, t->cols[i].key);
-			} else
+			} else if (strcmp(s, "-") == 0)
+				cj_null(j, t->cols[i].key);	/* none */
+			else
 				cj_str(j, t->cols[i].key, s);
 		}
 		cj_close(j, '}');

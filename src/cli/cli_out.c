@@ -18,14 +18,51 @@ cj_begin(struct cli_json *j, FILE *fp)
 	j->first[0] = true;
 }
 
-/* A JSON string literal: quotes, backslash, control characters. */
+/* Octets of the valid UTF-8 sequence at p, or 0 (RFC 3629 §4). */
+static size_t
+cj_utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* A JSON string literal: quotes, backslash, control characters; an
+ * octet that is not UTF-8 becomes U+FFFD, so the output is valid JSON. */
 static void
 cj_quote(FILE *fp, const char *s)
 {
 	const unsigned char *p;
+	size_t n;
 
 	fputc('"', fp);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= 0x80) {
+			if ((n = cj_utf8_len(p)) == 0) {
+				fputs("\\ufffd", fp);
+				continue;
+			}
+			fwrite(p, 1, n, fp);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			fputs("\\\"", fp);

@@ -76,6 +76,10 @@ json_out=$(RDMAD=$RDMAD $RDMACTL -j config check "$weird" 2>/dev/null)
 json "config check -j: file name escaped" 'd["file"]' "$weird"
 json "config check -j: ok false" 'd["ok"]' "False"
 json "config check -j: error names the line" '":1: transport" in d["error"]' "True"
+latin1="$PAIR_DIR/caf$(printf '\351').conf"	# not UTF-8
+printf '\n' > "$latin1"
+json_out=$(RDMAD=$RDMAD $RDMACTL -j config check "$latin1" 2>/dev/null)
+json "config check -j: a non-UTF-8 octet becomes U+FFFD" 'd["file"].endswith("caf\ufffd.conf")' "True"
 
 # --- a daemon pair, an echo service on b, a client on a -------------------
 pair_start || { not_ok "daemons start"; exit 1; }

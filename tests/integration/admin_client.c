@@ -1,12 +1,16 @@
 /* admin_client.c — a librdmad client holding known objects for rdmactl tests. */
 
 /*
- * admin_client -S socket [-q qps] [-m regions] [-c host:port]
+ * admin_client -S socket [-q qps] [-m regions] [-c host:port [-t]]
  *
  * Allocates one memory object, `regions` regions on it, one type 2
  * window, a CQ and `qps` queue pairs; with -c it connects the first QP to
- * an echo service (rdmactl echo) and sends one message.  Then it prints
- * "ready" and holds everything until its standard input closes.
+ * an echo service (rdmactl echo) and sends one message; with -t it then
+ * RDMA Writes to an STag the peer never issued, which makes the peer's
+ * daemon send a Terminate (DDP, tagged buffer, invalid STag: 1/1/0), and
+ * prints "terminate L/T/C" as the Read posted behind it completes.
+ * Then it prints "ready" and holds everything until its standard input
+ * closes.
  */
 
 #define _POSIX_C_SOURCE 200809L
@@ -56,10 +60,12 @@ main(int argc, char *argv[])
 	rdmad_ctx_t *ctx = NULL;
 	char host[256], *colon, c;
 	long nqp = 1, nmr = 1, i;
-	int ch, r;
+	int ch, r, term = 0;
+	struct rdmad_wc wc;
 
-	while ((ch = getopt(argc, argv, "S:q:m:c:")) != -1) {
+	while ((ch = getopt(argc, argv, "S:q:m:c:t")) != -1) {
 		switch (ch) {
+		case 't': term = 1; break;
 		case 'S': sock = optarg; break;
 		case 'q': nqp = atol(optarg); break;
 		case 'm': nmr = atol(optarg); break;
@@ -113,6 +119,24 @@ main(int argc, char *argv[])
 			fail(ctx, "send", r);
 		wait_one(ctx, cq);	/* our Send */
 		wait_one(ctx, cq);	/* the echo */
+	}
+	if (peer != NULL && term) {
+		sw.opcode = RDMAD_WR_RDMA_WRITE;
+		sw.rkey = 0x5a5a5a00u;		/* never issued */
+		sw.remote_addr = 4096;
+		if ((r = rdmad_post_send(qp[0], &sw)) != 0)
+			fail(ctx, "write", r);
+		sw.opcode = RDMAD_WR_RDMA_READ;
+		if ((r = rdmad_post_send(qp[0], &sw)) != 0)
+			fail(ctx, "read", r);
+		for (i = 0; i < 5000; i++) {
+			if (rdmad_poll_cq(cq, 1, &wc) == 1 &&
+			    wc.status != RDMAD_WC_SUCCESS)
+				break;
+			poll(NULL, 0, 1);
+		}
+		printf("terminate %d/%d/%d\n", wc.term_layer, wc.term_etype,
+		    wc.term_ecode);
 	}
 	printf("ready %ld\n", (long)getpid());
 	fflush(stdout);

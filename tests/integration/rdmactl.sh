@@ -83,15 +83,17 @@ json "config check -j: a non-UTF-8 octet becomes U+FFFD" 'd["file"].endswith("ca
 
 # --- a daemon pair, an echo service on b, a client on a -------------------
 pair_start || { not_ok "daemons start"; exit 1; }
-$B echo -p 7174 > "$PAIR_DIR/echo.out" 2>&1 &
+# The echo service on a port of its own, so that concurrent runs differ.
+ep=$((17000 + $$ % 10000))
+$B echo -p $ep > "$PAIR_DIR/echo.out" 2>&1 &
 epid=$!
 i=0; until grep -q serving "$PAIR_DIR/echo.out" 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i+1)); done
 
-out=$($A ping -c 3 -i 0 127.0.0.2 2>&1); st=$?
+out=$($A ping -c 3 -i 0 127.0.0.2:$ep 2>&1); st=$?
 check "ping: exit 0" 0 $st
-contains "ping: transport and reason" "$out" '^RDMA PING 127\.0\.0\.2 port 7174: 64 octets over TCP/MPA \(.*\)'
+contains "ping: transport and reason" "$out" '^RDMA PING 127\.0\.0\.2 port '$ep': 64 octets over TCP/MPA \(.*\)'
 contains "ping: summary" "$out" '3 sent, 3 received, rtt min/avg/max'
-json_out=$($A -j ping -c 2 -i 0 -s 1000 127.0.0.2:7174 2>&1)
+json_out=$($A -j ping -c 2 -i 0 -s 1000 127.0.0.2:$ep 2>&1)
 json "ping -j: received" 'd["received"]' 2
 json "ping -j: transport" 'd["transport"]' tcp
 out=$($A ping -c 1 127.0.0.2:7999 2>&1); st=$?
@@ -100,7 +102,7 @@ contains "ping without echo: hint" "$out" 'is `rdmactl echo` running at 127.0.0.
 
 # The client: 2 QPs (the first connected to the echo), 40 regions, 1 window.
 mkfifo "$PAIR_DIR/hold"
-"$CLIENT" -S "$PAIR_DIR/a.sock" -q 2 -m 40 -c 127.0.0.2:7174 \
+"$CLIENT" -S "$PAIR_DIR/a.sock" -q 2 -m 40 -c 127.0.0.2:$ep \
     < "$PAIR_DIR/hold" > "$PAIR_DIR/client.out" 2>&1 &
 cpid=$!
 exec 7> "$PAIR_DIR/hold"
@@ -121,10 +123,10 @@ json "status -j: config path" 'd["config"]' "$PAIR_DIR/a.conf"
 
 out=$($A qps)
 contains "qps: header" "$out" '^ *QP +STATE +CONN +TRANSPORT +PEER +CLIENT +PID +TX +RX +WHY$'
-contains "qps: the connected QP" "$out" "rts +up +tcp +127\\.0\\.0\\.2:7174 +[0-9]+ +$cpid +64 +64 +"
+contains "qps: the connected QP" "$out" "rts +up +tcp +127\\.0\\.0\\.2:$ep +[0-9]+ +$cpid +64 +64 +"
 json_out=$($A -j qps)
 json "qps -j: count" 'len(d)' 2
-json "qps -j: connected one" '[(q["state"], q["conn"], q["transport"], q["peer"], q["pid"], q["tx_bytes"], q["rx_bytes"], q["terminates_sent"]) for q in d if q["state"] == "rts"]' "[('rts', 'up', 'tcp', '127.0.0.2:7174', $cpid, 64, 64, 0)]"
+json "qps -j: connected one" '[(q["state"], q["conn"], q["transport"], q["peer"], q["pid"], q["tx_bytes"], q["rx_bytes"], q["terminates_sent"]) for q in d if q["state"] == "rts"]' "[('rts', 'up', 'tcp', '127.0.0.2:$ep', $cpid, 64, 64, 0)]"
 json "qps -j: idle one" '[(q["state"], q["conn"], q["transport"], q["peer"]) for q in d if q["state"] == "idle"]' "[('idle', 'idle', None, None)]"
 
 json_out=$($A -j mrs)
@@ -143,12 +145,12 @@ json "clients -j: rdmactl itself" '[c["name"] for c in d if c["pid"] != '"$cpid"
 json "clients -j: uid" 'set(c["uid"] for c in d) == {'"$(id -u)"'}' True
 
 json_out=$($A -j peers)
-check "peers -j: exact" "[{'peer': '127.0.0.2:7174', 'transport': 'tcp', 'qps': 1, 'paths': []}]" \
+check "peers -j: exact" "[{'peer': '127.0.0.2:$ep', 'transport': 'tcp', 'qps': 1, 'paths': []}]" \
     "$(python3 -c 'import json,sys; print(json.load(sys.stdin))' <<EOJ
 $json_out
 EOJ
 )"
-contains "peers: text" "$($A peers)" '^127\.0\.0\.2:7174 +tcp +1 +-$'
+contains "peers: text" "$($A peers)" '^127\.0\.0\.2:'$ep' +tcp +1 +-$'
 
 json_out=$($B -j stats)
 json "stats -j (b): sends echoed" '[(t["transport"], t["ops_rx"]["send"] >= 6, t["ops_tx"]["send"] >= 6, t["retransmits"], t["failovers"]) for t in d["transports"]]' "[('sctp', False, False, None, None), ('tcp', True, True, None, None)]"
@@ -175,6 +177,13 @@ json "after the client: no qps" '(d["qps"], d["mrs"], d["clients"])' "(0, 0, 1)"
 json_out=$($A -j stats)
 # 4 QPs ran on TCP at a: three pings (one failed) and the client's.
 json "after the client: its QPs' counters kept" '[t["qps"] for t in d["transports"]]' "[0, 4]"
+# --- a Terminate: b's daemon sends one (DDP, tagged, invalid STag) --------
+out=$("$CLIENT" -S "$PAIR_DIR/a.sock" -c 127.0.0.2:$ep -t < /dev/null 2>&1)
+contains "test client provoked a Terminate" "$out" '^terminate '
+sleep 0.5
+json_out=$($B -j stats)
+json "stats -j (b): the Terminate sent" '[(t["transport"], t["direction"], t["layer"], t["type"], t["code"], t["count"]) for t in d["terminates"]]' "[('tcp', 'sent', 1, 1, 0, 1)]"
+contains "stats (b): text" "$($B stats)" '^  tcp sent +1/1/0  1$'
 kill "$epid" 2>/dev/null; wait "$epid" 2>/dev/null; epid=
 echo "# $pass passed, $fail failed"
 exit $((fail != 0))

@@ -33,8 +33,12 @@
  * Paths: a TCP peer has none (npaths 0); SCTP peers will list one per
  * peer address, so the PEER record stays as it is when they come.
  *
- * Versioning.  ADMIN_REQ carries CTLA_VERSION; the records' layouts are
- * fixed per version.  A record type may be added without changing the
+ * Versioning.  These types joined CTL_PROTO_VERSION 1 before any release
+ * of it, so the control protocol version did not change; from now on the
+ * ctlmsg.h rules hold for them as for every type.  ADMIN_REQ also
+ * carries CTLA_VERSION, so that the admin payloads can evolve on their
+ * own (the daemon answers another one with RESULT EPROTONOSUPPORT); the
+ * records' layouts are fixed per version.  A record type may be added without changing the
  * existing ones (clients skip types they do not know, since the framing
  * layer has checked their lengths).
  *

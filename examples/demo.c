@@ -255,7 +255,8 @@ client(struct side *s, const char *sock, const char *host, uint16_t port,
     long count)
 {
 	struct rdmad_qp_info qi;
-	const struct offer *off;
+	struct offer offer, *off = &offer;
+	const void *pd;
 	unsigned char *rd;
 	uint64_t old;
 	size_t i, len;
@@ -266,9 +267,13 @@ client(struct side *s, const char *sock, const char *host, uint16_t port,
 	side_open(s, sock);
 	post_recv(s);
 	CHECK(s, rdmad_connect(s->qp, host, port, NULL, 0));
-	off = rdmad_qp_peer_private_data(s->qp, &len);
-	if (off == NULL || len != sizeof(*off) || off->len < s->size + 8)
+	/* Private data carries no alignment promise: copy it out. */
+	pd = rdmad_qp_peer_private_data(s->qp, &len);
+	if (pd == NULL || len != sizeof(offer))
 		die(s, "the server offered no region");
+	memcpy(&offer, pd, sizeof(offer));
+	if (offer.len < s->size + 8)
+		die(s, "the server's region is too small");
 	CHECK(s, rdmad_qp_query(s->qp, &qi));
 	printf("connected:   %s over %s (%s)\n", qi.peer,
 	    qi.transport == RDMAD_TRANSPORT_SCTP ? "SCTP" : "TCP/MPA",

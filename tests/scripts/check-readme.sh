@@ -21,8 +21,10 @@ lines=$(wc -l < "$dir/hello.c")
 [ "$lines" -ge 10 ] || { echo "FAIL: no example in README.md ($lines lines)"; exit 1; }
 lib=$build/.libs
 [ -f "$lib/librdmad.so" ] || { echo "FAIL: $lib/librdmad.so not built"; exit 1; }
-if ! $CC -std=c11 -Wall -Wextra -Werror -I"$top_srcdir/include" \
-    "$dir/hello.c" -L"$lib" -lrdmad -o "$dir/hello" 2> "$dir/cc.log"; then
+# shellcheck disable=SC2086 # the flags are word lists
+if ! $CC -std=c11 -Wall -Wextra -Werror ${SAN_CFLAGS:-} -I"$top_srcdir/include" \
+    "$dir/hello.c" ${SAN_LDFLAGS:-} -L"$lib" -lrdmad -o "$dir/hello" \
+    2> "$dir/cc.log"; then
 	echo "FAIL: the README example does not build:"
 	cat "$dir/cc.log"
 	exit 1

@@ -115,6 +115,13 @@ conn_closing(void)
 	    conn_ops->closing(conn_tp) > 0;
 }
 
+/* Connection requests waiting for their application's answer. */
+unsigned int
+conn_npending(void)
+{
+	return conn_nreqs;
+}
+
 void
 conn_shutdown(void)
 {

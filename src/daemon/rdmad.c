@@ -247,6 +247,8 @@ rdmad_main(int argc, char *argv[])
 	if (sock == NULL)
 		sock = conf->control.socket;
 
+	rdmad.sock_path = sock;
+	admin_init();
 	rdmad.base = ev_init();
 	if (verbs_init(&cause) == -1 || conn_init(&cause) == -1)
 		fatalx(NULL, "%s", cause);

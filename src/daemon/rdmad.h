@@ -93,6 +93,7 @@ struct rdmad {
 	struct eng		*eng;		/* the RDMA engine */
 	const char		*conf_path;
 	const char		*sock_override;	/* -S */
+	const char		*sock_path;	/* the control socket */
 	bool			 stopping;
 };
 

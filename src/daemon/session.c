@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "daemon/session.h"
+#include "wire/ctladmin.h"
 
 #include "engine/engine.h"
 
@@ -22,6 +23,7 @@
  */
 
 static unsigned int	sess_count;
+struct sess_list	sess_all = TAILQ_HEAD_INITIALIZER(sess_all);
 
 /* A daemon-wide unique, non-zero object id. */
 uint32_t
@@ -51,6 +53,7 @@ sess_create(struct ctl_peer *p, pid_t pid, uid_t uid, gid_t gid)
 		free(s);
 		return NULL;
 	}
+	TAILQ_INSERT_TAIL(&sess_all, s, entry);
 	return s;
 }
 
@@ -58,6 +61,7 @@ sess_create(struct ctl_peer *p, pid_t pid, uid_t uid, gid_t gid)
 void
 sess_destroy(struct sess *s)
 {
+	TAILQ_REMOVE(&sess_all, s, entry);
 	verbs_sess_release(s);
 	free(s);
 }
@@ -152,6 +156,7 @@ static const struct {
 	{ CTL_MSG_ACCEPT, SESS_VERBS },
 	{ CTL_MSG_REJECT, SESS_VERBS },
 #undef SESS_VERBS
+	{ CTLA_MSG_REQ, admin_dispatch },
 };
 
 /* Route one checked request (not HELLO) to its handler; owns fd. */

@@ -62,6 +62,8 @@ struct sess_obj {
 			struct sess_obj	*mem;	/* NULL: window */
 			struct sess_obj	*pd;
 			uint64_t	 len;
+			uint32_t	 access;	/* for rdmactl */
+			uint32_t	 mw_type;	/* window: 1 or 2 */
 		} mr;
 		struct {			/* SESS_CQ */
 			struct eng_cq	*cq;
@@ -86,6 +88,7 @@ struct sess_obj {
 			/* the peer's accept private data, for CONN_REPLY */
 			uint8_t		 peer_priv[CTLV_PRIV_MAX];
 			uint32_t	 peer_priv_len;
+			bool		 term_counted;	/* admin.c */
 		} qp;
 		struct {			/* SESS_LISTENER */
 			uint16_t	 port;
@@ -98,6 +101,7 @@ struct sess_obj {
 TAILQ_HEAD(sess_objs, sess_obj);
 
 struct sess {
+	TAILQ_ENTRY(sess)	 entry;		/* sess_all */
 	struct ctl_peer		*peer;
 	unsigned int		 id;		/* for logs */
 	pid_t			 pid;
@@ -111,6 +115,8 @@ struct sess {
 };
 
 /* session.c */
+TAILQ_HEAD(sess_list, sess);
+extern struct sess_list	 sess_all;	/* every session, oldest first */
 uint32_t	 sess_new_id(void);
 struct sess_obj	*sess_obj_new(struct sess *s, enum sess_kind kind,
 		    uint32_t id);
@@ -154,6 +160,18 @@ void		 conn_sess_closing(struct sess *s);
 void		 conn_qp_release(struct sess_obj *qp);
 /* The engine says a QP changed state. */
 void		 conn_qp_state(struct sess_obj *qp);
+
+/* admin.c: rdmactl's queries (wire/ctladmin.h) and the counters */
+void		 admin_init(void);
+int		 admin_dispatch(struct sess *s, const struct ctl_hdr *hdr,
+		    const uint8_t *payload, size_t len, int fd);
+/* The engine says a QP changed state: count its Terminate. */
+void		 admin_qp_state(struct sess_obj *qp);
+/* A QP is about to be destroyed: keep its counters. */
+void		 admin_qp_retire(struct sess_obj *qp);
+
+/* conn.c, for rdmactl: connection requests waiting for ACCEPT/REJECT. */
+unsigned int	 conn_npending(void);
 
 /* shm.c: memfd objects and client mappings */
 int		 shm_create(const char *name, size_t len, int *fd,

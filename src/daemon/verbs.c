@@ -68,8 +68,10 @@ verbs_qp_state(void *arg, struct eng_qp *qp)
 {
 	struct sess_obj *o = eng_qp_cookie(qp);
 
-	if (o != NULL)
+	if (o != NULL) {
+		admin_qp_state(o);
 		conn_qp_state(o);
+	}
 }
 
 /* Engine callback: a diagnostic line. */
@@ -245,6 +247,7 @@ verbs_mr_reg(struct sess *s, uint32_t reqid, const union ctlv_any *m,
 	o->u.mr.mem = mem;
 	o->u.mr.pd = pd;
 	o->u.mr.len = r->length;
+	o->u.mr.access = r->access;
 	mem->refs++;
 	pd->refs++;
 	s->nregions++;
@@ -274,6 +277,7 @@ verbs_mw_alloc(struct sess *s, uint32_t reqid, const union ctlv_any *m,
 		    "by the engine");
 	o = sess_obj_new(s, SESS_MR, stag);
 	o->u.mr.pd = pd;
+	o->u.mr.mw_type = r->type;
 	pd->refs++;
 	s->nregions++;
 	return verbs_obj_reply(s, reqid, stag, 0);

@@ -104,6 +104,7 @@ verbs_destroy(struct sess *s, uint32_t type, uint32_t reqid, uint32_t id)
 	case SESS_QP:
 		/* The transport must let go first (transport.h). */
 		conn_qp_release(o);
+		admin_qp_retire(o);
 		eng_qp_set_cookie(o->u.qp.qp, NULL);
 		eng_qp_destroy(o->u.qp.qp);
 		break;
@@ -214,6 +215,7 @@ verbs_sess_release(struct sess *s)
 	/* No engine callback may reach an object being torn down. */
 	TAILQ_FOREACH(o, &s->objs, entry) {
 		if (o->kind == SESS_QP) {
+			admin_qp_retire(o);
 			eng_qp_set_cookie(o->u.qp.qp, NULL);
 			if (o->u.qp.ev_db != NULL)
 				event_free(o->u.qp.ev_db);

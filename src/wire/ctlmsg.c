@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "wire/ctlmsg.h"
+#include "wire/ctladmin.h"
 #include "wire/ctlverbs.h"
 
 /*
@@ -73,6 +74,29 @@ static const struct ctl_type_info ctl_types[] = {
 	{ CTL_MSG_CONN_REQUEST, "CONN_REQUEST", CTLV_CONN_REQUEST_LEN,
 	    CTLV_CONN_REQUEST_LEN, 0, CTL_DIR_TO_CLIENT, false },
 	{ CTL_MSG_QP_INFO, "QP_INFO", CTLV_QP_INFO_LEN, CTLV_QP_INFO_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	/* 200-299: administration (wire/ctladmin.h), read-only */
+	{ CTLA_MSG_REQ, "ADMIN_REQ", CTLA_REQ_LEN, CTLA_REQ_LEN, 0,
+	    CTL_DIR_TO_DAEMON, false },
+	{ CTLA_MSG_STATUS, "ADMIN_STATUS", CTLA_STATUS_LEN, CTLA_STATUS_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_TRANSPORT, "ADMIN_TRANSPORT", CTLA_TRANSPORT_LEN, CTLA_TRANSPORT_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_PEER, "ADMIN_PEER", CTLA_PEER_LEN, CTLA_PEER_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_PATH, "ADMIN_PATH", CTLA_PATH_REC_LEN, CTLA_PATH_REC_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_QP, "ADMIN_QP", CTLA_QP_LEN, CTLA_QP_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_MR, "ADMIN_MR", CTLA_MR_LEN, CTLA_MR_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_CLIENT, "ADMIN_CLIENT", CTLA_CLIENT_LEN, CTLA_CLIENT_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_STATS, "ADMIN_STATS", CTLA_STATS_LEN, CTLA_STATS_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_TERM, "ADMIN_TERM", CTLA_TERM_LEN, CTLA_TERM_LEN, 0,
+	    CTL_DIR_TO_CLIENT, false },
+	{ CTLA_MSG_MORE, "ADMIN_MORE", CTLA_MORE_LEN, CTLA_MORE_LEN, 0,
 	    CTL_DIR_TO_CLIENT, false },
 };
 

@@ -89,7 +89,7 @@ enum ctl_msg_type {
 	CTL_MSG_CONN_REPLY	= 154,	/* daemon -> client */
 	CTL_MSG_CONN_REQUEST	= 155,	/* daemon -> client, unsolicited */
 	CTL_MSG_QP_INFO		= 156,	/* daemon -> client */
-	/* 200-299: administration (none yet) */
+	/* 200-299: administration: enum ctla_type in wire/ctladmin.h */
 };
 
 /* Directions a type may travel in (a bit set). */

@@ -403,7 +403,7 @@ t_err_version(void)
 static void
 t_err_type(void)
 {
-	static const uint32_t bad[] = { 0, 5, 99, 100, 200, 0xffffffffu };
+	static const uint32_t bad[] = { 0, 5, 99, 100, 299, 0xffffffffu };
 	uint8_t in[T_BUF];
 	struct ctl_hdr h;
 	size_t i, n = t_msg(t_end_hex, T_END_LEN, in);

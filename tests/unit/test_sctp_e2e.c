@@ -1,0 +1,926 @@
+/* test_sctp_e2e.c — two real engines over kernel SCTP (run inside UML). */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "helpers/fake_eng.h"
+#include "llp_pair.h"
+#include "rdmad/rdmad.h"
+#include "transport/sctp.h"
+#include "tutil.h"
+#include "wire/crc32c.h"
+
+/*
+ * Like test_tcp_e2e: the engines, memory and rings of llp_pair.c (or,
+ * for many QPs, engines made here), the fake daemon of fake_eng.c, and
+ * the real SCTP transport over the guest's loopback (MTU 9000).  Needs
+ * kernel SCTP: tests/uml/sctp-e2e.sh runs it inside user-mode Linux.
+ */
+
+#define MIB	(1024u * 1024u)
+#define SINK	(4 * MIB + 4096)
+#define RW	(ENG_ACCESS_LOCAL_WRITE | ENG_ACCESS_REMOTE_WRITE | \
+		 ENG_ACCESS_REMOTE_READ | ENG_ACCESS_REMOTE_ATOMIC)
+#define SVC	7001
+
+static uint16_t e2e_next_port = 15000;
+
+static double
+e2e_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static socklen_t
+e2e_addr(struct sockaddr_storage *ss, uint16_t port)
+{
+	return fake_addr(ss, port);
+}
+
+/* Options of both sides: the same daemon port (fresh per world). */
+static struct tp_sctp_opts
+e2e_opts(uint16_t port)
+{
+	struct tp_sctp_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.port = port;
+	o.timeout_ms = 5000;
+	return o;
+}
+
+/* ---- one QP per side (llp_pair world) ------------------------------ */
+
+struct e2e {
+	struct event_base	*base;
+	struct fake_env		 srv, cli;
+	struct llp_pair		*lp;
+	uint32_t		 k0, k1;
+	struct rdmad_shm_cqe	 cqe[2][8];
+	int			 ncqe[2];
+	struct tp_conn		*cc;
+	uint16_t		 port;
+};
+
+static bool
+e2e_up(void *arg)
+{
+	struct e2e *e = arg;
+
+	return e->cli.nresult > 0 &&
+	    (e->cli.result != TP_ACCEPTED ||
+	    (eng_qp_state(lp_qp(e->lp, 0)) == ENG_QPS_RTS &&
+	    eng_qp_state(lp_qp(e->lp, 1)) == ENG_QPS_RTS));
+}
+
+/* Build the world; listen on SVC; connect to `service`. */
+static bool
+e2e_open(struct e2e *e, uint16_t service)
+{
+	struct tp_sctp_opts o;
+	struct lp_conf c;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char cause[128];
+
+	memset(e, 0, sizeof(*e));
+	lp_conf_default(&c);
+	c.no_connect = true;
+	c.mem_len = 9 * MIB;
+	if ((e->lp = lp_new(&c)) == NULL ||
+	    (e->base = event_base_new()) == NULL)
+		return false;
+	e->k0 = lp_reg(e->lp, 0, 0, 9 * MIB, RW);
+	e->k1 = lp_reg(e->lp, 1, 0, 9 * MIB, RW);
+	e->port = e2e_next_port++;
+	o = e2e_opts(e->port);
+	if (fake_env_init_ops(&e->srv, e->base, &tp_sctp_ops, &o) < 0 ||
+	    fake_env_init_ops(&e->cli, e->base, &tp_sctp_ops, &o) < 0)
+		return false;
+	e->srv.acc_qp = lp_qp(e->lp, 1);
+	e->srv.acc_params.ird = e->srv.acc_params.ord = 4;
+	e->cli.acc_qp = lp_qp(e->lp, 0);
+	sl = e2e_addr(&ss, SVC);
+	if (tp_sctp_ops.listen(e->srv.tp, (struct sockaddr *)&ss, sl, cause,
+	    sizeof(cause)) < 0) {
+		fprintf(stderr, "listen: %s\n", cause);
+		return false;
+	}
+	sl = e2e_addr(&ss, service);
+	if (tp_sctp_ops.connect(e->cli.tp, (struct sockaddr *)&ss, sl,
+	    &(struct tp_conn_params){ .ird = 4, .ord = 4,
+	    .priv = "hello", .priv_len = 5 }, NULL, &e->cc) < 0)
+		return false;
+	return fake_run(e->base, e2e_up, e, 5000);
+}
+
+static void
+e2e_close(struct e2e *e)
+{
+	fake_env_fini(&e->cli);
+	fake_env_fini(&e->srv);
+	lp_free(e->lp);
+	event_base_free(e->base);
+}
+
+struct e2e_want {
+	struct e2e	*e;
+	int		 n0, n1;
+};
+
+static bool
+e2e_cqes(void *arg)
+{
+	struct e2e_want *w = arg;
+	struct e2e *e = w->e;
+	int s, n;
+
+	for (s = 0; s < 2; s++) {
+		n = lp_poll(e->lp, s, e->cqe[s] + e->ncqe[s],
+		    8 - e->ncqe[s]);
+		if (n > 0)
+			e->ncqe[s] += n;
+	}
+	return e->ncqe[0] >= w->n0 && e->ncqe[1] >= w->n1;
+}
+
+static bool
+e2e_wait(struct e2e *e, int n0, int n1)
+{
+	struct e2e_want w = { e, n0, n1 };
+
+	e->ncqe[0] = e->ncqe[1] = 0;
+	return fake_run(e->base, e2e_cqes, &w, 10000);
+}
+
+static void
+e2e_fill(uint8_t *b, size_t len, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		b[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+static struct rdmad_shm_sqe
+e2e_sqe(struct e2e *e, uint16_t op, uint64_t wr_id, size_t off,
+    uint32_t len)
+{
+	struct rdmad_shm_sqe q;
+
+	memset(&q, 0, sizeof(q));
+	q.opcode = op;
+	q.wr_id = wr_id;
+	q.wr_flags = RDMAD_SHM_WR_SIGNALED;
+	q.sge[0].addr = lp_va(e->lp, 0, off);
+	q.sge[0].length = len;
+	q.sge[0].lkey = e->k0;
+	q.num_sge = 1;
+	return q;
+}
+
+/* Set-up: private data both ways, IRD/ORD, the MULPDU from the MTU. */
+static void
+test_setup(void)
+{
+	struct tp_sctp_assoc_info ai;
+	struct tp_conn_info ci;
+	struct e2e e;
+
+	CU_ASSERT_FATAL(e2e_open(&e, SVC));
+	CU_ASSERT(e.cli.result == TP_ACCEPTED);
+	CU_ASSERT(e.srv.nreq == 1);
+	CU_ASSERT(e.srv.req.service == SVC);
+	CU_ASSERT(e.srv.req.priv_len == 5);
+	CU_ASSERT(memcmp(e.srv.req_pd, "hello", 5) == 0);
+	CU_ASSERT(e.srv.req.ird == 4 && e.srv.req.ord == 4);
+	CU_ASSERT(tp_conn_info(e.cc, &ci) == 0);
+	CU_ASSERT(ci.ord == 4 && ci.ird == 4);
+	/* lo MTU 9000: 9000 - 20 - 46 */
+	CU_ASSERT(ci.max_seg == 8934);
+	CU_ASSERT(tp_sctp_conn_stream(e.cc) == 0);
+	CU_ASSERT(tp_sctp_assoc_count(e.cli.tp) == 1);
+	CU_ASSERT(tp_sctp_assoc_info(e.cli.tp, 0, &ai) == 0);
+	CU_ASSERT(ai.up && ai.initiator && ai.in_use == 1);
+	CU_ASSERT(ai.streams == TP_SCTP_STREAMS_DEFAULT);
+	CU_ASSERT(ai.npaths == 1 && ai.paths[0].primary);
+	CU_ASSERT(tp_sctp_assoc_info(e.cli.tp, 1, &ai) == -1);
+	e2e_close(&e);
+}
+
+/* Send, Write, Read of many sizes, multi-segment, checked by content. */
+static void
+test_ops(void)
+{
+	static const uint32_t sizes[] = { 0, 1, 7, 1000, 8934, 8935, 65537,
+	    300001, 1 * MIB + 13, 4 * MIB };
+	struct rdmad_shm_sqe q;
+	struct e2e e;
+	uint8_t *m0, *m1;
+	uint32_t len;
+	size_t i;
+
+	CU_ASSERT_FATAL(e2e_open(&e, SVC));
+	m0 = lp_mem(e.lp, 0);
+	m1 = lp_mem(e.lp, 1);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		len = sizes[i];
+		/* Send (solicited) */
+		e2e_fill(m0, len, (uint32_t)i + 1);
+		memset(m1 + SINK, 0, len + 16);
+		CU_ASSERT(lp_post_recv(e.lp, 1, 500 + i, SINK, len + 16,
+		    e.k1) == 0);
+		q = e2e_sqe(&e, RDMAD_SHM_OP_SEND, 100 + i, 0, len);
+		q.wr_flags |= RDMAD_SHM_WR_SOLICITED;
+		CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+		CU_ASSERT_FATAL(e2e_wait(&e, 1, 1));
+		CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+		CU_ASSERT(e.cqe[0][0].wr_id == 100 + i);
+		CU_ASSERT(e.cqe[1][0].status == RDMAD_WC_SUCCESS);
+		CU_ASSERT(e.cqe[1][0].opcode == RDMAD_SHM_WC_RECV);
+		CU_ASSERT(e.cqe[1][0].wr_id == 500 + i);
+		CU_ASSERT(e.cqe[1][0].byte_len == len);
+		CU_ASSERT(e.cqe[1][0].wc_flags & RDMAD_SHM_WC_SOLICITED);
+		CU_ASSERT(crc32c(m0, len) == crc32c(m1 + SINK, len));
+		CU_ASSERT(memcmp(m0, m1 + SINK, len) == 0);
+		CU_ASSERT(m1[SINK + len] == 0);
+		/* Write side 0 -> side 1 */
+		e2e_fill(m0, len, (uint32_t)i + 77);
+		q = e2e_sqe(&e, RDMAD_SHM_OP_WRITE, 200 + i, 0, len);
+		q.rkey = e.k1;
+		q.remote_addr = lp_va(e.lp, 1, SINK + 5);
+		CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+		CU_ASSERT_FATAL(e2e_wait(&e, 1, 0));
+		CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+		CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_WRITE);
+		/* Read it back into side 0 */
+		memset(m0 + SINK, 0, len + 8);
+		q = e2e_sqe(&e, RDMAD_SHM_OP_READ, 300 + i, SINK + 3, len);
+		q.rkey = e.k1;
+		q.remote_addr = lp_va(e.lp, 1, SINK + 5);
+		CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+		CU_ASSERT_FATAL(e2e_wait(&e, 1, 0));
+		CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+		CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_READ);
+		CU_ASSERT(e.cqe[0][0].byte_len == len);
+		CU_ASSERT(crc32c(m0, len) == crc32c(m1 + SINK + 5, len));
+		CU_ASSERT(memcmp(m0, m0 + SINK + 3, len) == 0);
+	}
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 0)) == ENG_QPS_RTS);
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 1)) == ENG_QPS_RTS);
+	e2e_close(&e);
+}
+
+/* Immediate Data (alone, after a Write) and both atomics, RFC 7306. */
+static void
+test_imm_atomics(void)
+{
+	struct rdmad_shm_sqe q;
+	struct e2e e;
+	uint8_t *m0, *m1;
+	uint64_t v;
+
+	CU_ASSERT_FATAL(e2e_open(&e, SVC));
+	m0 = lp_mem(e.lp, 0);
+	m1 = lp_mem(e.lp, 1);
+	/* Immediate Data alone */
+	CU_ASSERT(lp_post_recv(e.lp, 1, 1, SINK, 64, e.k1) == 0);
+	q = e2e_sqe(&e, RDMAD_SHM_OP_IMM, 11, 0, 0);
+	q.num_sge = 0;
+	q.imm_data = 0x0123456789abcdefull;
+	CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+	CU_ASSERT_FATAL(e2e_wait(&e, 1, 1));
+	CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+	CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_IMM);
+	CU_ASSERT(e.cqe[1][0].status == RDMAD_WC_SUCCESS);
+	CU_ASSERT(e.cqe[1][0].opcode == RDMAD_SHM_WC_RECV_IMM);
+	CU_ASSERT(e.cqe[1][0].imm_data == 0x0123456789abcdefull);
+	/* Write with Immediate: 100000 octets, then the Immediate */
+	e2e_fill(m0, 100000, 9);
+	CU_ASSERT(lp_post_recv(e.lp, 1, 2, SINK, 64, e.k1) == 0);
+	q = e2e_sqe(&e, RDMAD_SHM_OP_WRITE_IMM, 12, 0, 100000);
+	q.rkey = e.k1;
+	q.remote_addr = lp_va(e.lp, 1, 2 * MIB);
+	q.imm_data = 42;
+	CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+	CU_ASSERT_FATAL(e2e_wait(&e, 1, 1));
+	CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+	CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_WRITE);
+	CU_ASSERT(e.cqe[1][0].opcode == RDMAD_SHM_WC_RECV_IMM);
+	CU_ASSERT(e.cqe[1][0].imm_data == 42);
+	CU_ASSERT(e.cqe[1][0].byte_len == 0);
+	CU_ASSERT(memcmp(m0, m1 + 2 * MIB, 100000) == 0);
+	/* FetchAdd then CmpSwap on an aligned remote word */
+	v = 100;
+	memcpy(m1 + 3 * MIB, &v, 8);
+	q = e2e_sqe(&e, RDMAD_SHM_OP_FETCH_ADD, 13, SINK, 8);
+	q.rkey = e.k1;
+	q.remote_addr = lp_va(e.lp, 1, 3 * MIB);
+	q.compare_add = 5;
+	CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+	CU_ASSERT_FATAL(e2e_wait(&e, 1, 0));
+	CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+	CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_FETCH_ADD);
+	memcpy(&v, m0 + SINK, 8);
+	CU_ASSERT(v == 100);
+	memcpy(&v, m1 + 3 * MIB, 8);
+	CU_ASSERT(v == 105);
+	q = e2e_sqe(&e, RDMAD_SHM_OP_CMP_SWAP, 14, SINK + 8, 8);
+	q.rkey = e.k1;
+	q.remote_addr = lp_va(e.lp, 1, 3 * MIB);
+	q.compare_add = 105;
+	q.swap = 7;
+	CU_ASSERT(lp_post_send(e.lp, 0, &q) == 0);
+	CU_ASSERT_FATAL(e2e_wait(&e, 1, 0));
+	CU_ASSERT(e.cqe[0][0].status == RDMAD_WC_SUCCESS);
+	CU_ASSERT(e.cqe[0][0].opcode == RDMAD_SHM_WC_CMP_SWAP);
+	memcpy(&v, m0 + SINK + 8, 8);
+	CU_ASSERT(v == 105);
+	memcpy(&v, m1 + 3 * MIB, 8);
+	CU_ASSERT(v == 7);
+	e2e_close(&e);
+}
+
+/* The application rejects, with private data; then no listener. */
+static void
+test_reject(void)
+{
+	struct e2e e;
+	struct lp_conf c;
+
+	(void)c;
+	memset(&e, 0, sizeof(e));
+	{
+		struct tp_sctp_opts o;
+		struct lp_conf lc;
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		char cause[128];
+		struct tp_conn *tc;
+
+		lp_conf_default(&lc);
+		lc.no_connect = true;
+		CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
+		CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
+		o = e2e_opts(e2e_next_port++);
+		CU_ASSERT_FATAL(fake_env_init_ops(&e.srv, e.base,
+		    &tp_sctp_ops, &o) == 0);
+		CU_ASSERT_FATAL(fake_env_init_ops(&e.cli, e.base,
+		    &tp_sctp_ops, &o) == 0);
+		e.srv.action = FAKE_REJECT;
+		e.srv.acc_params.priv = "not today";
+		e.srv.acc_params.priv_len = 9;
+		sl = e2e_addr(&ss, SVC);
+		CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp,
+		    (struct sockaddr *)&ss, sl, cause, sizeof(cause)) == 0);
+		CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp,
+		    (struct sockaddr *)&ss, sl, &(struct tp_conn_params){
+		    .ird = 2, .ord = 2 }, NULL, &tc) == 0);
+		CU_ASSERT(fake_run(e.base, e2e_up, &e, 5000));
+		CU_ASSERT(e.cli.result == TP_REJECTED);
+		CU_ASSERT(e.cli.res_peer_set);
+		CU_ASSERT(e.cli.res_peer.priv_len == 9);
+		CU_ASSERT(memcmp(e.cli.res_pd, "not today", 9) == 0);
+		CU_ASSERT(e.srv.nreq == 1 && e.srv.accept_rv == 0);
+		/* Initiate for a service nobody listens on: the peer
+		 * daemon rejects it itself -> TP_REFUSED. */
+		e.cli.nresult = 0;
+		sl = e2e_addr(&ss, SVC + 1);
+		CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp,
+		    (struct sockaddr *)&ss, sl, &(struct tp_conn_params){
+		    .ird = 2, .ord = 2 }, NULL, &tc) == 0);
+		CU_ASSERT(fake_run(e.base, e2e_up, &e, 5000));
+		CU_ASSERT(e.cli.result == TP_REFUSED);
+		CU_ASSERT(strstr(e.cli.why, "no listener") != NULL);
+		CU_ASSERT(e.srv.nreq == 1);	/* the daemon never saw it */
+		/* Both went over the one association. */
+		CU_ASSERT(tp_sctp_assoc_count(e.cli.tp) == 1);
+		e2e_close(&e);
+	}
+}
+
+/* ---- a raw SCTP peer without the DDP adaptation indication ---------- */
+
+struct raw {
+	struct e2e	*e;
+	int		 fd;
+	bool		 gone;
+};
+
+static bool
+raw_result(void *arg)
+{
+	struct raw *r = arg;
+
+	return r->e->cli.nresult > 0;
+}
+
+/* Our server aborts a raw client; ECONNRESET or EOF tells the client. */
+static bool
+raw_gone(void *arg)
+{
+	struct raw *r = arg;
+	char b[256];
+	ssize_t n = recv(r->fd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN))
+		r->gone = true;
+	return r->gone && tp_sctp_assoc_count(r->e->srv.tp) == 0;
+}
+
+static void
+test_no_ddp_peer(void)
+{
+	struct tp_sctp_opts o;
+	struct sockaddr_storage ss;
+	struct e2e e;
+	struct raw r;
+	struct tp_conn *tc;
+	socklen_t sl;
+	char cause[128];
+	int lfd, one = 1;
+
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
+	o = e2e_opts(e2e_next_port++);
+	CU_ASSERT_FATAL(fake_env_init_ops(&e.srv, e.base, &tp_sctp_ops,
+	    &o) == 0);
+	CU_ASSERT_FATAL(fake_env_init_ops(&e.cli, e.base, &tp_sctp_ops,
+	    &o) == 0);
+	/* 1. We connect to a plain SCTP listener: TP_UNSUPPORTED. */
+	lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	CU_ASSERT_FATAL(lfd >= 0);
+	(void)setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sl = e2e_addr(&ss, o.port);
+	CU_ASSERT_FATAL(bind(lfd, (struct sockaddr *)&ss, sl) == 0);
+	CU_ASSERT_FATAL(listen(lfd, 4) == 0);
+	sl = e2e_addr(&ss, SVC);
+	CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp, (struct sockaddr *)&ss,
+	    sl, &(struct tp_conn_params){ .ird = 1, .ord = 1 }, NULL,
+	    &tc) == 0);
+	r.e = &e;
+	r.fd = -1;
+	r.gone = false;
+	CU_ASSERT(fake_run(e.base, raw_result, &r, 5000));
+	CU_ASSERT(e.cli.result == TP_UNSUPPORTED);
+	CU_ASSERT(strstr(e.cli.why, "adaptation") != NULL);
+	close(lfd);
+	/* 2. A plain SCTP client to our listener is aborted. */
+	sl = e2e_addr(&ss, SVC);
+	CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp, (struct sockaddr *)&ss,
+	    sl, cause, sizeof(cause)) == 0);
+	r.fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	CU_ASSERT_FATAL(r.fd >= 0);
+	sl = e2e_addr(&ss, o.port);
+	CU_ASSERT_FATAL(connect(r.fd, (struct sockaddr *)&ss, sl) == 0);
+	CU_ASSERT(fake_run(e.base, raw_gone, &r, 5000));
+	CU_ASSERT(e.srv.nreq == 0);
+	close(r.fd);
+	fake_env_fini(&e.cli);
+	fake_env_fini(&e.srv);
+	event_base_free(e.base);
+}
+
+/* ---- many QPs on one association ------------------------------------ */
+
+#define MQ_MEM	(8 * MIB)
+
+struct mq_side {
+	struct eng		*e;
+	struct eng_owner	*o;
+	struct eng_pd		*pd;
+	struct eng_cq		*cq;
+	struct rdmad_shm_cq_ctrl *cqc;
+	struct rdmad_shm_cqe	*cqe;
+	uint32_t		 cq_idx, cq_depth;
+	struct eng_qp		**qp;
+	struct rdmad_shm_qp_ctrl *qpc;
+	struct rdmad_shm_sqe	*sq;
+	struct rdmad_shm_rqe	*rq;
+	uint32_t		*sq_idx;
+	uint8_t			*mem;
+	uint32_t		 stag;
+};
+
+struct mq {
+	struct event_base	*base;
+	struct fake_env		 srv, cli;
+	struct mq_side		 s[2];
+	int			 n;
+	struct tp_conn		**cc;
+	uint16_t		 port;
+};
+
+#define MQ_SQ	8
+#define MQ_RQ	4
+
+static void
+mq_random(void *arg, void *buf, size_t len)
+{
+	static uint32_t x = 12345;
+	uint8_t *b = buf;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < len; i++) {
+		x = x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(x >> 16);
+	}
+}
+
+static int
+mq_side_init(struct mq_side *s, int n, int side)
+{
+	struct eng_env env;
+	struct eng_limits lim;
+	struct eng_qp_rings r;
+	int i;
+
+	memset(&env, 0, sizeof(env));
+	env.random = mq_random;
+	memset(&lim, 0, sizeof(lim));
+	lim.max_qp = (uint32_t)n + 8;
+	lim.max_cq = 4;
+	lim.max_mr = 16;
+	lim.max_mr_bytes = (uint64_t)1 << 32;
+	lim.max_cq_depth = 8192;
+	lim.max_wr = 64;
+	lim.max_ord = lim.max_ird = 16;
+	lim.max_stags = 64;
+	s->cq_depth = 8192;
+	if (eng_create(&env, &lim, &s->e) != 0 ||
+	    eng_owner_create(s->e, &s->o) != 0 ||
+	    eng_pd_create(s->o, &s->pd) != 0)
+		return -1;
+	s->cqc = calloc(1, sizeof(*s->cqc));
+	s->cqe = calloc(s->cq_depth, sizeof(*s->cqe));
+	s->qp = calloc((size_t)n, sizeof(*s->qp));
+	s->qpc = calloc((size_t)n, sizeof(*s->qpc));
+	s->sq = calloc((size_t)n * MQ_SQ, sizeof(*s->sq));
+	s->rq = calloc((size_t)n * MQ_RQ, sizeof(*s->rq));
+	s->sq_idx = calloc((size_t)n, sizeof(*s->sq_idx));
+	s->mem = calloc(1, MQ_MEM);
+	if (!s->cqc || !s->cqe || !s->qp || !s->qpc || !s->sq || !s->rq ||
+	    !s->sq_idx || !s->mem)
+		return -1;
+	if (eng_cq_create(s->o, s->cqc, s->cqe, s->cq_depth, 1, &s->cq) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		r.ctrl = &s->qpc[i];
+		r.sq = &s->sq[(size_t)i * MQ_SQ];
+		r.rq = &s->rq[(size_t)i * MQ_RQ];
+		r.sq_depth = MQ_SQ;
+		r.rq_depth = MQ_RQ;
+		if (eng_qp_create(s->pd, s->cq, s->cq, &r,
+		    (uint32_t)(1000 * side + i), &s->qp[i]) != 0)
+			return -1;
+	}
+	if (eng_mr_reg(s->pd, s->mem, 0x100000, MQ_MEM, RW, &s->stag) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+mq_side_fini(struct mq_side *s)
+{
+	if (s->e != NULL)
+		eng_destroy(s->e);
+	free(s->cqc);
+	free(s->cqe);
+	free(s->qp);
+	free(s->qpc);
+	free(s->sq);
+	free(s->rq);
+	free(s->sq_idx);
+	free(s->mem);
+}
+
+static int
+mq_post(struct mq_side *s, int i, const struct rdmad_shm_sqe *q)
+{
+	struct rdmad_shm_sqe *slot = &s->sq[(size_t)i * MQ_SQ +
+	    s->sq_idx[i] % MQ_SQ];
+
+	if (__atomic_load_n(&slot->flags, __ATOMIC_ACQUIRE) & RDMAD_SHM_VALID)
+		return -1;
+	memcpy(slot, q, sizeof(*slot));
+	slot->flags = 0;
+	__atomic_store_n(&slot->flags, RDMAD_SHM_VALID, __ATOMIC_RELEASE);
+	s->sq_idx[i]++;
+	eng_qp_doorbell(s->qp[i]);
+	return 0;
+}
+
+static int
+mq_poll(struct mq_side *s, struct rdmad_shm_cqe *out, int max)
+{
+	struct rdmad_shm_cqe *slot;
+	int k = 0;
+
+	while (k < max) {
+		slot = &s->cqe[s->cq_idx % s->cq_depth];
+		if (!(__atomic_load_n(&slot->flags, __ATOMIC_ACQUIRE) &
+		    RDMAD_SHM_VALID))
+			break;
+		if (out != NULL)
+			memcpy(&out[k], slot, sizeof(*slot));
+		k++;
+		__atomic_store_n(&slot->flags, 0u, __ATOMIC_RELEASE);
+		s->cq_idx++;
+	}
+	return k;
+}
+
+static bool
+mq_all_up(void *arg)
+{
+	struct mq *m = arg;
+
+	return m->cli.nresult >= m->n;
+}
+
+/* n QP pairs; connect them all over one association. */
+static bool
+mq_open(struct mq *m, int n)
+{
+	struct tp_sctp_opts o;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char cause[128];
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	if ((m->base = event_base_new()) == NULL ||
+	    mq_side_init(&m->s[0], n, 0) < 0 ||
+	    mq_side_init(&m->s[1], n, 1) < 0 ||
+	    (m->cc = calloc((size_t)n, sizeof(*m->cc))) == NULL)
+		return false;
+	m->port = e2e_next_port++;
+	o = e2e_opts(m->port);
+	if (fake_env_init_ops(&m->srv, m->base, &tp_sctp_ops, &o) < 0 ||
+	    fake_env_init_ops(&m->cli, m->base, &tp_sctp_ops, &o) < 0)
+		return false;
+	m->srv.pool = m->s[1].qp;
+	m->srv.npool = n;
+	m->srv.acc_params.ird = m->srv.acc_params.ord = 4;
+	m->cli.pool = m->s[0].qp;
+	m->cli.npool = n;
+	sl = e2e_addr(&ss, SVC);
+	if (tp_sctp_ops.listen(m->srv.tp, (struct sockaddr *)&ss, sl, cause,
+	    sizeof(cause)) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (tp_sctp_ops.connect(m->cli.tp, (struct sockaddr *)&ss, sl,
+		    &(struct tp_conn_params){ .ird = 4, .ord = 4 },
+		    m->s[0].qp[i], &m->cc[i]) < 0)
+			return false;
+	return fake_run(m->base, mq_all_up, m, 60000);
+}
+
+static void
+mq_close(struct mq *m)
+{
+	fake_env_fini(&m->cli);
+	fake_env_fini(&m->srv);
+	mq_side_fini(&m->s[0]);
+	mq_side_fini(&m->s[1]);
+	free(m->cc);
+	if (m->base != NULL)
+		event_base_free(m->base);
+}
+
+struct mq_want {
+	struct mq	*m;
+	int		 want, got;
+	struct rdmad_shm_cqe *out;
+};
+
+static bool
+mq_cqes(void *arg)
+{
+	struct mq_want *w = arg;
+
+	w->got += mq_poll(&w->m->s[0], w->out ? w->out + w->got : NULL,
+	    w->want - w->got);
+	return w->got >= w->want;
+}
+
+static struct rdmad_shm_sqe
+mq_write(struct mq *m, uint64_t wr_id, size_t off, uint32_t len,
+    size_t roff)
+{
+	struct rdmad_shm_sqe q;
+
+	memset(&q, 0, sizeof(q));
+	q.opcode = RDMAD_SHM_OP_WRITE;
+	q.wr_id = wr_id;
+	q.wr_flags = RDMAD_SHM_WR_SIGNALED;
+	q.sge[0].addr = 0x100000 + off;
+	q.sge[0].length = len;
+	q.sge[0].lkey = m->s[0].stag;
+	q.num_sge = 1;
+	q.rkey = m->s[1].stag;
+	q.remote_addr = 0x100000 + roff;
+	return q;
+}
+
+/* 1,000 QPs on one association: set-up rate, then one verified Write
+ * on every QP. */
+static void
+test_thousand_qps(void)
+{
+	enum { N = 1000 };
+	struct tp_sctp_assoc_info ai;
+	struct rdmad_shm_sqe q;
+	struct mq_want w;
+	struct mq m;
+	double t0, t1;
+	int i, rts0 = 0, rts1 = 0;
+
+	t0 = e2e_now();
+	CU_ASSERT_FATAL(mq_open(&m, N));
+	t1 = e2e_now();
+	CU_ASSERT(m.cli.naccepted == N);
+	CU_ASSERT(m.srv.nreq == N);
+	/* Initiates travel unordered on their own streams, so the peer
+	 * may pair them with its QPs in any order. */
+	for (i = 0; i < N; i++) {
+		rts0 += eng_qp_state(m.s[0].qp[i]) == ENG_QPS_RTS;
+		rts1 += eng_qp_state(m.s[1].qp[i]) == ENG_QPS_RTS;
+	}
+	CU_ASSERT(rts0 == N && rts1 == N);
+	CU_ASSERT(tp_sctp_assoc_count(m.cli.tp) == 1);
+	CU_ASSERT(tp_sctp_assoc_count(m.srv.tp) == 1);
+	CU_ASSERT(tp_sctp_assoc_info(m.cli.tp, 0, &ai) == 0 &&
+	    ai.in_use == N);
+	printf("\n    sctp: %d QPs on one association set up in %.3f s: "
+	    "%.0f QPs/s\n", N, t1 - t0, N / (t1 - t0));
+	/* Every stream carries its own verified Write. */
+	e2e_fill(m.s[0].mem, N * 1024, 3);
+	for (i = 0; i < N; i++) {
+		q = mq_write(&m, (uint64_t)i, (size_t)i * 1024, 1024,
+		    (size_t)i * 1024);
+		CU_ASSERT(mq_post(&m.s[0], i, &q) == 0);
+	}
+	w.m = &m;
+	w.want = N;
+	w.got = 0;
+	w.out = NULL;
+	CU_ASSERT(fake_run(m.base, mq_cqes, &w, 30000));
+	CU_ASSERT(w.got == N);
+	CU_ASSERT(memcmp(m.s[0].mem, m.s[1].mem, N * 1024) == 0);
+	mq_close(&m);
+}
+
+static bool
+mq_closed(void *arg)
+{
+	struct mq *m = arg;
+
+	return m->srv.nclosed > 0;
+}
+
+/*
+ * Terminate in the middle of big Writes on QP 0 (the daemon aborts
+ * its connection: SSC Terminate on that stream); QP 1 on the same
+ * association finishes its 4 MiB with the data intact; the freed
+ * stream then carries a new session.
+ */
+static void
+test_terminate_neighbour(void)
+{
+	struct rdmad_shm_cqe out[8];
+	struct rdmad_shm_sqe q;
+	struct mq_want w;
+	struct mq m;
+	int i, ok1 = 0, bad1 = 0, rts = 0;
+
+	CU_ASSERT_FATAL(mq_open(&m, 3));
+	CU_ASSERT(m.cli.naccepted == 3);
+	e2e_fill(m.s[0].mem, MQ_MEM, 5);
+	/* QP 0 and QP 1: two 2 MiB Writes each */
+	for (i = 0; i < 2; i++) {
+		q = mq_write(&m, 100 + (uint64_t)i, (size_t)i * 2 * MIB,
+		    2 * MIB, (size_t)i * 2 * MIB);
+		CU_ASSERT(mq_post(&m.s[0], 0, &q) == 0);
+		q = mq_write(&m, 200 + (uint64_t)i, 4 * MIB + (size_t)i *
+		    2 * MIB, 2 * MIB, 4 * MIB + (size_t)i * 2 * MIB);
+		CU_ASSERT(mq_post(&m.s[0], 1, &q) == 0);
+	}
+	fake_settle(m.base, 5);
+	tp_sctp_ops.abort(m.cc[0]);
+	CU_ASSERT(eng_qp_state(m.s[0].qp[0]) != ENG_QPS_RTS);
+	/* QP 1's two Writes complete; QP 0's are flushed or done. */
+	w.m = &m;
+	w.want = 4;
+	w.got = 0;
+	w.out = out;
+	CU_ASSERT(fake_run(m.base, mq_cqes, &w, 20000));
+	for (i = 0; i < w.got; i++)
+		if (out[i].wr_id >= 200) {
+			if (out[i].status == RDMAD_WC_SUCCESS)
+				ok1++;
+			else
+				bad1++;
+		}
+	CU_ASSERT(ok1 == 2 && bad1 == 0);
+	CU_ASSERT(memcmp(m.s[0].mem + 4 * MIB, m.s[1].mem + 4 * MIB,
+	    4 * MIB) == 0);
+	CU_ASSERT(eng_qp_state(m.s[0].qp[1]) == ENG_QPS_RTS);
+	/* The peer saw QP 0's session end, and only that one. */
+	CU_ASSERT(fake_run(m.base, mq_closed, &m, 5000));
+	CU_ASSERT(m.srv.nclosed == 1);
+	for (i = 0; i < 3; i++)
+		rts += eng_qp_state(m.s[1].qp[i]) == ENG_QPS_RTS;
+	CU_ASSERT(rts == 2);
+	/* QP 2 still works after it all. */
+	q = mq_write(&m, 300, 0, 4096, 0);
+	CU_ASSERT(mq_post(&m.s[0], 2, &q) == 0);
+	w.want = 1;
+	w.got = 0;
+	CU_ASSERT(fake_run(m.base, mq_cqes, &w, 5000));
+	CU_ASSERT(out[0].wr_id == 300 && out[0].status == RDMAD_WC_SUCCESS);
+	mq_close(&m);
+}
+
+/* Throughput figure: 64 x 1 MiB Writes on one QP. */
+static void
+test_throughput(void)
+{
+	enum { K = 64 };
+	struct rdmad_shm_sqe q;
+	struct mq_want w;
+	struct mq m;
+	double t0, t1;
+	int posted = 0;
+
+	CU_ASSERT_FATAL(mq_open(&m, 1));
+	e2e_fill(m.s[0].mem, 2 * MIB, 7);
+	w.m = &m;
+	w.want = 0;
+	w.got = 0;
+	w.out = NULL;
+	t0 = e2e_now();
+	while (w.got < K) {
+		while (posted < K && posted - w.got < MQ_SQ - 1) {
+			q = mq_write(&m, (uint64_t)posted, 0, MIB,
+			    (size_t)(posted % 4) * MIB);
+			if (mq_post(&m.s[0], 0, &q) < 0)
+				break;
+			posted++;
+		}
+		w.want = w.got + 1;
+		if (!fake_run(m.base, mq_cqes, &w, 10000))
+			break;
+	}
+	t1 = e2e_now();
+	CU_ASSERT(w.got == K);
+	CU_ASSERT(memcmp(m.s[0].mem, m.s[1].mem + 3 * MIB, MIB) == 0);
+	printf("\n    sctp: %d x 1 MiB Writes in %.3f s: %.1f MiB/s\n", K,
+	    t1 - t0, K / (t1 - t0));
+	mq_close(&m);
+}
+
+int
+main(void)
+{
+	static const struct tutil_case cases[] = {
+		{ "setup", test_setup },
+		{ "ops", test_ops },
+		{ "imm_atomics", test_imm_atomics },
+		{ "reject", test_reject },
+		{ "no_ddp_peer", test_no_ddp_peer },
+		{ "terminate_neighbour", test_terminate_neighbour },
+		{ "thousand_qps", test_thousand_qps },
+		{ "throughput", test_throughput },
+		{ NULL, NULL }
+	};
+	char why[128];
+
+	signal(SIGPIPE, SIG_IGN);
+	if (!tp_sctp_ops.available(why, sizeof(why))) {
+		fprintf(stderr, "test_sctp_e2e: %s (run it through "
+		    "tests/uml/sctp-e2e.sh)\n", why);
+		return 99;
+	}
+	return tutil_run("sctp_e2e", cases);
+}

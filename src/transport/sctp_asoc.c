@@ -378,6 +378,8 @@ sctp_asoc_adapt_check(struct sctp_asoc *as)
 	}
 	as->state = SCTP_A_UP;
 	as->max_seg = sctp_asoc_max_seg(as);
+	if (!TAILQ_EMPTY(&as->txq))
+		sctp_asoc_want_write(as);
 	/* sctp_ssc_start() may end c: rescan after each. */
 	while (again && as->state == SCTP_A_UP) {
 		again = false;

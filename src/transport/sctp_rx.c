@@ -375,6 +375,16 @@ sctp_rx_classify(struct sctp_asoc *as)
 	bool drop;
 	int avail = 0;
 
+	if (!rx->notif) {
+		/* The notifications that came with COMM_UP are all in. */
+		sctp_asoc_adapt_check(as);
+		if (as->state != SCTP_A_UP) {
+			if (as->state == SCTP_A_DEAD)
+				return -1;
+			sctp_rx_drain(as, WIRE_OK);
+			return 1;
+		}
+	}
 	if (rx->notif || rx->ppid == SCTP_DDP_PPID_SSC) {
 		memcpy(rx->buf, rx->head, rx->got);
 		rx->buf_len = rx->got;
@@ -383,14 +393,6 @@ sctp_rx_classify(struct sctp_asoc *as)
 			sctp_rx_buf_done(as);
 		else
 			rx->phase = SCTP_RX_BUF;
-		return 1;
-	}
-	/* Data: the notifications that came with COMM_UP are all in. */
-	sctp_asoc_adapt_check(as);
-	if (as->state != SCTP_A_UP) {
-		if (as->state == SCTP_A_DEAD)
-			return -1;
-		sctp_rx_drain(as, WIRE_OK);
 		return 1;
 	}
 	c = sctp_rx_conn(as, rx->sid);

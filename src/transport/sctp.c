@@ -78,6 +78,14 @@ sctp_conn_kill(struct sctp_conn *c)
 	c->dead = true;
 	if (c->state == SCTP_C_DECIDE && tp->pending > 0)
 		tp->pending--;
+	if (as->rx.c == c) {
+		/* Mid-placement (a partial delivery waits for more): the
+		 * rest of that message is read and dropped. */
+		as->rx.c = NULL;
+		as->rx.phase = SCTP_RX_DRAIN;
+		as->rx.drain_sid = -1;
+		as->rx.drain_err = WIRE_OK;
+	}
 	c->state = SCTP_C_DEAD;
 	c->next_init = NULL;
 	sctp_tx_drop(c);
@@ -200,6 +208,8 @@ sctp_conn_terminate(struct sctp_conn *c)
 {
 	if (c->dead || c->term_sent || c->ctl_fn == SSC_FN_TERMINATE)
 		return;
+	if (c->state == SCTP_C_DECIDE && c->as->tp->pending > 0)
+		c->as->tp->pending--;
 	c->seg_busy = false;
 	if (sctp_ssc_queue(c, SSC_FN_TERMINATE, 0, NULL, 0) < 0) {
 		sctp_conn_kill(c);
@@ -232,6 +242,8 @@ sctp_conn_ended(struct sctp_conn *c, bool orderly)
 void
 sctp_conn_proto_err(struct sctp_conn *c, enum wire_err err, const char *why)
 {
+	enum sctp_cstate st, now;
+
 	sctp_clog(c, LOG_WARNING, "stream %d: %s (%s)", c->sid, why,
 	    term_err_text(err));
 	if (c->qp != NULL && !c->qp_closed &&
@@ -245,12 +257,17 @@ sctp_conn_proto_err(struct sctp_conn *c, enum wire_err err, const char *why)
 	c->rx_stopped = true;
 	if (c->state == SCTP_C_TERM_WAIT)
 		return;
+	st = c->state;
 	sctp_conn_terminate(c);
 	sctp_conn_qp_end(c, false);
-	if (c->initiator && c->known)
-		sctp_conn_fail(c, TP_PROTOCOL, NULL, why);
-	else
+	if (c->known && !c->dead) {
+		/* conn_result() before an Accept, conn_closed() after */
+		now = c->state;
+		c->state = st;
 		sctp_conn_notify(c, TP_PROTOCOL, NULL, why);
+		if (!c->dead)
+			c->state = now;
+	}
 }
 
 static void

@@ -657,9 +657,10 @@ mq_all_up(void *arg)
 	return m->cli.nresult >= m->n;
 }
 
-/* n QP pairs; connect them all over one association. */
+/* n QP pairs; connect them all (one association while the streams
+ * last; `streams` 0: the default). */
 static bool
-mq_open(struct mq *m, int n)
+mq_open_streams(struct mq *m, int n, uint16_t streams)
 {
 	struct tp_sctp_opts o;
 	struct sockaddr_storage ss;
@@ -676,6 +677,7 @@ mq_open(struct mq *m, int n)
 		return false;
 	m->port = e2e_next_port++;
 	o = e2e_opts(m->port);
+	o.streams = streams;
 	if (fake_env_init_ops(&m->srv, m->base, &tp_sctp_ops, &o) < 0 ||
 	    fake_env_init_ops(&m->cli, m->base, &tp_sctp_ops, &o) < 0)
 		return false;
@@ -694,6 +696,12 @@ mq_open(struct mq *m, int n)
 		    m->s[0].qp[i], &m->cc[i]) < 0)
 			return false;
 	return fake_run(m->base, mq_all_up, m, 60000);
+}
+
+static bool
+mq_open(struct mq *m, int n)
+{
+	return mq_open_streams(m, n, 0);
 }
 
 static void
@@ -886,6 +894,66 @@ test_terminate_neighbour(void)
 	mq_close(&m);
 }
 
+/* When an association's stream space is used up, connect() opens a
+ * further one: 4 streams = 2 sessions per association for the side
+ * that opened it (even stream ids). */
+static void
+test_stream_space(void)
+{
+	struct tp_sctp_assoc_info ai;
+	struct rdmad_shm_sqe q;
+	struct mq_want w;
+	struct mq m;
+	unsigned int i, total = 0;
+
+	CU_ASSERT_FATAL(mq_open_streams(&m, 5, 4));
+	CU_ASSERT(m.cli.naccepted == 5);
+	CU_ASSERT(tp_sctp_assoc_count(m.cli.tp) == 3);
+	for (i = 0; i < tp_sctp_assoc_count(m.cli.tp); i++) {
+		CU_ASSERT(tp_sctp_assoc_info(m.cli.tp, i, &ai) == 0);
+		CU_ASSERT(ai.streams == 4 && ai.in_use <= 2);
+		total += ai.in_use;
+	}
+	CU_ASSERT(total == 5);
+	for (i = 0; i < 5; i++) {
+		q = mq_write(&m, i, i * 4096, 4096, i * 4096);
+		CU_ASSERT(mq_post(&m.s[0], (int)i, &q) == 0);
+	}
+	w.m = &m;
+	w.want = 5;
+	w.got = 0;
+	w.out = NULL;
+	CU_ASSERT(fake_run(m.base, mq_cqes, &w, 5000));
+	CU_ASSERT(mq_landed(&m, 0, 0, 5 * 4096));
+	mq_close(&m);
+}
+
+static bool
+e2e_closed(void *arg)
+{
+	struct e2e *e = arg;
+
+	return e->srv.nclosed > 0 && e->cli.nclosed > 0;
+}
+
+/* Graceful disconnect: Terminates both ways, both QPs told, both
+ * daemons told once; the association stays for the next session. */
+static void
+test_disconnect(void)
+{
+	struct e2e e;
+
+	CU_ASSERT_FATAL(e2e_open(&e, SVC));
+	eng_qp_disconnect(lp_qp(e.lp, 0));
+	CU_ASSERT(fake_run(e.base, e2e_closed, &e, 5000));
+	CU_ASSERT(e.srv.nclosed == 1 && e.cli.nclosed == 1);
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 0)) != ENG_QPS_RTS);
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 1)) != ENG_QPS_RTS);
+	fake_settle(e.base, 50);
+	CU_ASSERT(tp_sctp_assoc_count(e.cli.tp) == 1);
+	e2e_close(&e);
+}
+
 /* Throughput figure: 64 x 1 MiB Writes on one QP. */
 static void
 test_throughput(void)
@@ -921,6 +989,17 @@ test_throughput(void)
 	CU_ASSERT(mq_landed(&m, 0, 3 * MIB, MIB));
 	printf("\n    sctp: %d x 1 MiB Writes in %.3f s: %.1f MiB/s\n", K,
 	    t1 - t0, K / (t1 - t0));
+	{
+		struct tp_sctp_assoc_info ai;
+
+		CU_ASSERT(tp_sctp_assoc_info(m.srv.tp, 0, &ai) == 0);
+		printf("    sctp: %llu chunks overtaken and held for "
+		    "reordering\n", (unsigned long long)ai.reorder_held);
+		/* With netem reordering on lo (sctp-reorder.sh) the
+		 * reorder buffer must have been used. */
+		if (getenv("SCTP_E2E_EXPECT_REORDER") != NULL)
+			CU_ASSERT(ai.reorder_held > 0);
+	}
 	mq_close(&m);
 }
 
@@ -935,6 +1014,8 @@ main(void)
 		{ "no_ddp_peer", test_no_ddp_peer },
 		{ "terminate_neighbour", test_terminate_neighbour },
 		{ "thousand_qps", test_thousand_qps },
+		{ "stream_space", test_stream_space },
+		{ "disconnect", test_disconnect },
 		{ "throughput", test_throughput },
 		{ NULL, NULL }
 	};

@@ -168,15 +168,47 @@ sctp_asoc_new(struct sctp_tp *tp, int fd, bool initiator,
 	return as;
 }
 
+/*
+ * sctp_bindx() takes the addresses packed back to back (RFC 6458 §9.1),
+ * not in sockaddr_storage slots: pack our configured addresses of
+ * `family`, on `port`, into buf.  Returns how many.
+ */
+static int
+sctp_pack_addrs(const struct sctp_tp *tp, int family, uint16_t port,
+    uint8_t *buf)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	size_t i, off = 0;
+	int n = 0;
+
+	for (i = 0; i < tp->o.nlocal; i++) {
+		if (tp->local[i].ss_family != family)
+			continue;
+		if (family == AF_INET) {
+			memcpy(&sin, &tp->local[i], sizeof(sin));
+			sin.sin_port = htons(port);
+			memcpy(buf + off, &sin, sizeof(sin));
+			off += sizeof(sin);
+		} else {
+			memcpy(&sin6, &tp->local[i], sizeof(sin6));
+			sin6.sin6_port = htons(port);
+			memcpy(buf + off, &sin6, sizeof(sin6));
+			off += sizeof(sin6);
+		}
+		n++;
+	}
+	return n;
+}
+
 /* Open an association to the peer daemon at sa (non-blocking). */
 struct sctp_asoc *
 sctp_asoc_connect(struct sctp_tp *tp, const struct sockaddr *sa,
     socklen_t salen)
 {
 	struct sctp_asoc *as;
-	struct sockaddr_storage l[TP_SCTP_LOCAL_MAX];
-	size_t i, n = 0;
-	int fd, e;
+	uint8_t l[TP_SCTP_LOCAL_MAX * sizeof(struct sockaddr_in6)];
+	int fd, e, n;
 
 	if (tp->nasocs >= SCTP_ASOC_MAX) {
 		errno = ENOSPC;
@@ -187,20 +219,10 @@ sctp_asoc_connect(struct sctp_tp *tp, const struct sockaddr *sa,
 	if (sctp_asoc_sockopts(tp, fd) < 0)
 		goto fail;
 	/* Multihoming: our configured addresses of sa's family. */
-	for (i = 0; i < tp->o.nlocal; i++)
-		if (tp->local[i].ss_family == sa->sa_family)
-			l[n++] = tp->local[i];
-	if (n > 0) {
-		for (i = 0; i < n; i++) {
-			if (l[i].ss_family == AF_INET)
-				((struct sockaddr_in *)&l[i])->sin_port = 0;
-			else
-				((struct sockaddr_in6 *)&l[i])->sin6_port = 0;
-		}
-		if (sctp_bindx(fd, (struct sockaddr *)l, (int)n,
-		    SCTP_BINDX_ADD_ADDR) < 0)
-			goto fail;
-	}
+	n = sctp_pack_addrs(tp, sa->sa_family, 0, l);
+	if (n > 0 && sctp_bindx(fd, (struct sockaddr *)(void *)l, n,
+	    SCTP_BINDX_ADD_ADDR) < 0)
+		goto fail;
 	if (connect(fd, sa, salen) < 0 && errno != EINPROGRESS)
 		goto fail;
 	if ((as = sctp_asoc_new(tp, fd, true, sa, salen)) == NULL)
@@ -561,26 +583,25 @@ static int
 sctp_listen_open(struct sctp_tp *tp, const struct sockaddr *sa,
     socklen_t salen, char *cause, size_t causelen)
 {
-	struct sockaddr_storage l[TP_SCTP_LOCAL_MAX];
-	size_t i, n = 0;
-	int fd, one = 1;
+	uint8_t l[TP_SCTP_LOCAL_MAX * sizeof(struct sockaddr_in6)];
+	struct sockaddr_storage one_sa;
+	int fd, n, one = 1;
 
-	for (i = 0; i < tp->o.nlocal; i++)
-		if (tp->local[i].ss_family == sa->sa_family)
-			l[n++] = tp->local[i];
+	n = sctp_pack_addrs(tp, sa->sa_family, tp->o.port, l);
 	if (n == 0) {
-		memcpy(&l[0], sa, salen);
+		memset(&one_sa, 0, sizeof(one_sa));
+		memcpy(&one_sa, sa, salen);
+		sctp_sa_setport(&one_sa, tp->o.port);
+		memcpy(l, &one_sa, salen);
 		n = 1;
 	}
-	for (i = 0; i < n; i++)
-		sctp_sa_setport(&l[i], tp->o.port);
 	if ((fd = socket(sa->sa_family, SOCK_STREAM, IPPROTO_SCTP)) < 0) {
 		snprintf(cause, causelen, "socket: %s", strerror(errno));
 		return -1;
 	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (sctp_asoc_sockopts(tp, fd) < 0 ||
-	    sctp_bindx(fd, (struct sockaddr *)l, (int)n,
+	    sctp_bindx(fd, (struct sockaddr *)(void *)l, n,
 	    SCTP_BINDX_ADD_ADDR) < 0 || listen(fd, 128) < 0) {
 		snprintf(cause, causelen, "sctp port %u: %s", tp->o.port,
 		    strerror(errno));

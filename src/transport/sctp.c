@@ -88,6 +88,8 @@ sctp_conn_kill(struct sctp_conn *c)
 	}
 	c->state = SCTP_C_DEAD;
 	c->next_init = NULL;
+	as->ro_bytes -= c->ro.bytes < as->ro_bytes ? c->ro.bytes :
+	    as->ro_bytes;
 	sctp_tx_drop(c);
 	sctp_asoc_free_sid(as, c);
 	TAILQ_REMOVE(&as->conns, c, entry);
@@ -296,10 +298,14 @@ sctp_conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 		sctp_conn_notify(c, TP_UNREACHABLE, NULL, NULL);
 		break;
 	case SCTP_C_TERM_WAIT:
-		/* No answer: the QP ends; the stream stays held until
-		 * the peer's Terminate or the association's end. */
+		/* No answer in time: the QP ends, and the stream is freed
+		 * so that a silent peer cannot pin session objects (a late
+		 * Terminate then fails the stream's next session, logged). */
+		sctp_clog(c, LOG_NOTICE, "stream %d: no Terminate answer in "
+		    "time", c->sid);
 		sctp_conn_qp_end(c, false);
 		sctp_conn_notify(c, TP_UNREACHABLE, NULL, NULL);
+		sctp_conn_kill(c);
 		break;
 	default:
 		break;

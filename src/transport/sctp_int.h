@@ -62,6 +62,7 @@ struct event;
 #define SCTP_TX_BURST		16	/* segments per conn per turn */
 #define SCTP_TX_GUARD		16384	/* §10: chunks outstanding cap */
 #define SCTP_ASOC_MAX		1024	/* associations per transport */
+#define SCTP_RO_ASOC_MAX	(16u << 20)	/* held octets, all streams */
 
 enum sctp_cstate {
 	SCTP_C_ASSOC_WAIT,	/* initiator: association not up yet */
@@ -192,6 +193,7 @@ struct sctp_asoc {
 	bool			 tx_blocked;
 	struct sctp_rx		 rx;
 	uint64_t		 reorder_held;
+	size_t			 ro_bytes;	/* held in all c->ro */
 };
 
 struct sctp_service {

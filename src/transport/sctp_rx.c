@@ -192,6 +192,7 @@ sctp_rx_feed(struct sctp_conn *c)
 		    &drop))
 			return;
 		(void)sctp_ro_take(&c->ro, c->rx_next, &t);
+		c->as->ro_bytes -= t.len;
 		sctp_rx_deliver(c, t.ppid, t.data, t.len);
 	}
 }
@@ -250,7 +251,10 @@ sctp_rx_chunk(struct sctp_asoc *as, uint16_t sid, uint32_t ppid,
 		sctp_rx_feed(c);
 		return;
 	}
-	r = sctp_ro_put(&c->ro, c->rx_next, ssn, ppid, data, len);
+	/* Bounded per stream (sctp_ro.c) and per association, so many
+	 * streams cannot add up to unbounded memory. */
+	r = len > SCTP_RO_ASOC_MAX - as->ro_bytes ? SCTP_RO_FULL :
+	    sctp_ro_put(&c->ro, c->rx_next, ssn, ppid, data, len);
 	if (r != SCTP_RO_OK) {
 		free(data);
 		sctp_conn_proto_err(c, WIRE_E_SSC_SSN_WINDOW,
@@ -259,6 +263,7 @@ sctp_rx_chunk(struct sctp_asoc *as, uint16_t sid, uint32_t ppid,
 		    "DDP-SSN outside the window");
 		return;
 	}
+	as->ro_bytes += len;
 	as->reorder_held++;
 }
 

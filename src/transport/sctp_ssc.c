@@ -172,8 +172,10 @@ sctp_ssc_initiate(struct sctp_asoc *as, uint16_t sid,
 		c->ctl_len = 0;
 		if (sctp_ssc_queue(c, SSC_FN_TERMINATE, 0, NULL, 0) < 0)
 			sctp_conn_kill(c);
-		else
+		else {
 			c->state = SCTP_C_TERM_WAIT;
+			sctp_conn_timer(c, tp->o.timeout_ms);
+		}
 		return;
 	}
 	tp->pending++;

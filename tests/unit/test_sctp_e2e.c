@@ -6,7 +6,9 @@
 #include <netinet/in.h>
 #include <netinet/sctp.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "transport/sctp.h"
 #include "tutil.h"
 #include "wire/crc32c.h"
+#include "wire/iwarp.h"
 
 /*
  * Like test_tcp_e2e: the engines, memory and rings of llp_pair.c (or,
@@ -67,6 +70,9 @@ e2e_opts(uint16_t port)
 }
 
 /* ---- one QP per side (llp_pair world) ------------------------------ */
+
+struct e2e;
+static bool	e2e_envs(struct e2e *, struct tp_sctp_opts *);
 
 struct e2e {
 	struct event_base	*base;
@@ -129,6 +135,15 @@ e2e_open(struct e2e *e, uint16_t service)
 	    .priv = "hello", .priv_len = 5 }, NULL, &e->cc) < 0)
 		return false;
 	return fake_run(e->base, e2e_up, e, 5000);
+}
+
+/* Both fake daemons on e->base with fresh options. */
+static bool
+e2e_envs(struct e2e *e, struct tp_sctp_opts *o)
+{
+	*o = e2e_opts(e2e_next_port++);
+	return fake_env_init_ops(&e->srv, e->base, &tp_sctp_ops, o) == 0 &&
+	    fake_env_init_ops(&e->cli, e->base, &tp_sctp_ops, o) == 0;
 }
 
 static void
@@ -381,11 +396,7 @@ test_reject(void)
 		lc.no_connect = true;
 		CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
 		CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
-		o = e2e_opts(e2e_next_port++);
-		CU_ASSERT_FATAL(fake_env_init_ops(&e.srv, e.base,
-		    &tp_sctp_ops, &o) == 0);
-		CU_ASSERT_FATAL(fake_env_init_ops(&e.cli, e.base,
-		    &tp_sctp_ops, &o) == 0);
+		CU_ASSERT_FATAL(e2e_envs(&e, &o));
 		e.srv.action = FAKE_REJECT;
 		e.srv.acc_params.priv = "not today";
 		e.srv.acc_params.priv_len = 9;
@@ -461,11 +472,7 @@ test_no_ddp_peer(void)
 
 	memset(&e, 0, sizeof(e));
 	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
-	o = e2e_opts(e2e_next_port++);
-	CU_ASSERT_FATAL(fake_env_init_ops(&e.srv, e.base, &tp_sctp_ops,
-	    &o) == 0);
-	CU_ASSERT_FATAL(fake_env_init_ops(&e.cli, e.base, &tp_sctp_ops,
-	    &o) == 0);
+	CU_ASSERT_FATAL(e2e_envs(&e, &o));
 	/* 1. We connect to a plain SCTP listener: TP_UNSUPPORTED. */
 	lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	CU_ASSERT_FATAL(lfd >= 0);
@@ -498,6 +505,156 @@ test_no_ddp_peer(void)
 	fake_env_fini(&e.cli);
 	fake_env_fini(&e.srv);
 	event_base_free(e.base);
+}
+
+/* ---- a hostile peer that does indicate DDP ---------------------------- */
+
+/* Send one raw chunk: stream sid, PPID (host order), unordered. */
+static int
+hp_send(int fd, uint16_t sid, uint32_t ppid, const void *p, size_t len)
+{
+	return sctp_sendmsg(fd, p, len, NULL, 0, htonl(ppid), SCTP_UNORDERED,
+	    sid, 0, 0) == (int)len ? 0 : -1;
+}
+
+struct hp {
+	struct e2e	*e;
+	int		 fd;
+	uint16_t	 sid;		/* wanted: a chunk on this stream */
+	uint32_t	 ppid;
+	uint16_t	 fn;		/* PPID 17: this function code */
+	bool		 got;
+};
+
+/* Read what the server sent until the wanted chunk came. */
+static bool
+hp_recv(void *arg)
+{
+	struct hp *h = arg;
+	struct sctp_sndrcvinfo si;
+	uint8_t b[9000];
+	int flags, n;
+
+	for (;;) {
+		flags = 0;
+		memset(&si, 0, sizeof(si));
+		n = sctp_recvmsg(h->fd, b, sizeof(b), NULL, 0, &si, &flags);
+		if (n <= 0)
+			return h->got;
+		if ((flags & MSG_NOTIFICATION) || si.sinfo_stream != h->sid ||
+		    ntohl(si.sinfo_ppid) != h->ppid)
+			continue;
+		if (h->ppid == 17 && (n < 4 || (b[2] << 8 | b[3]) != h->fn))
+			continue;
+		h->got = true;
+	}
+}
+
+static bool
+hp_wait(struct hp *h, uint16_t sid, uint32_t ppid, uint16_t fn)
+{
+	h->sid = sid;
+	h->ppid = ppid;
+	h->fn = fn;
+	h->got = false;
+	return fake_run(h->e->base, hp_recv, h, 5000);
+}
+
+static bool
+hp_nreq(void *arg)
+{
+	struct e2e *e = arg;
+
+	return e->srv.nreq >= 2;
+}
+
+/*
+ * A raw SCTP peer with the DDP indication sends garbage: an Initiate
+ * without our header, chunks on streams without a session, unknown
+ * function codes, an oversized segment, then a session whose stream it
+ * breaks with an out-of-window DDP-SSN.  Each mistake costs at most
+ * that stream (a Terminate); the association and the daemon stay up,
+ * and a good Initiate afterwards still reaches the daemon.
+ */
+static void
+test_hostile_peer(void)
+{
+	static const uint8_t bad_init[] = { 0, 0, 0, 5, 0, 4, 0, 4 };
+	static const uint8_t unknown_fn[] = { 0, 0, 0, 9 };
+	static const uint8_t term1[] = { 0, 1, 0, 4 };
+	uint8_t init[] = { 0, 0, 0, 5, 0, 4, 0, 4, 1, 0,
+	    (uint8_t)(SVC >> 8), (uint8_t)SVC, 'h', 'i' };
+	uint8_t seg[64];
+	struct sctp_setadaptation ad = { SCTP_DDP_ADAPTATION_IND };
+	struct sctp_initmsg im;
+	struct sctp_event_subscribe evs;
+	struct sockaddr_storage ss;
+	struct tp_sctp_opts o;
+	struct lp_conf lc;
+	struct e2e e;
+	struct hp h;
+	uint8_t *big;
+	socklen_t sl;
+	char cause[128];
+
+	memset(&e, 0, sizeof(e));
+	lp_conf_default(&lc);
+	lc.no_connect = true;
+	CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
+	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
+	CU_ASSERT_FATAL(e2e_envs(&e, &o));
+	e.srv.acc_qp = lp_qp(e.lp, 1);
+	e.srv.acc_params.ird = e.srv.acc_params.ord = 4;
+	sl = e2e_addr(&ss, SVC);
+	CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp, (struct sockaddr *)&ss,
+	    sl, cause, sizeof(cause)) == 0);
+	h.e = &e;
+	h.fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	CU_ASSERT_FATAL(h.fd >= 0);
+	memset(&im, 0, sizeof(im));
+	im.sinit_num_ostreams = im.sinit_max_instreams = 16;
+	CU_ASSERT(setsockopt(h.fd, IPPROTO_SCTP, SCTP_INITMSG, &im,
+	    sizeof(im)) == 0);
+	CU_ASSERT(setsockopt(h.fd, IPPROTO_SCTP, SCTP_ADAPTATION_LAYER, &ad,
+	    sizeof(ad)) == 0);
+	memset(&evs, 0, sizeof(evs));
+	evs.sctp_data_io_event = 1;	/* sinfo for sctp_recvmsg() */
+	CU_ASSERT(setsockopt(h.fd, IPPROTO_SCTP, SCTP_EVENTS, &evs,
+	    sizeof(evs)) == 0);
+	sl = e2e_addr(&ss, o.port);
+	CU_ASSERT_FATAL(connect(h.fd, (struct sockaddr *)&ss, sl) == 0);
+	CU_ASSERT(fcntl(h.fd, F_SETFL, O_NONBLOCK) == 0);
+	/* Initiate without the rdmad header: Terminate on that stream. */
+	CU_ASSERT(hp_send(h.fd, 2, 17, bad_init, sizeof(bad_init)) == 0);
+	CU_ASSERT(hp_wait(&h, 2, 17, 4));
+	CU_ASSERT(hp_send(h.fd, 2, 17, term1, sizeof(term1)) == 0);
+	/* No session: a DDP segment, an unknown code, a short chunk. */
+	memset(seg, 0x41, sizeof(seg));
+	CU_ASSERT(hp_send(h.fd, 4, 16, seg, sizeof(seg)) == 0);
+	CU_ASSERT(hp_send(h.fd, 6, 17, unknown_fn, sizeof(unknown_fn)) == 0);
+	CU_ASSERT(hp_send(h.fd, 6, 16, seg, 1) == 0);
+	CU_ASSERT(hp_send(h.fd, 3, 17, init, sizeof(init)) == 0); /* ours */
+	/* An oversized chunk (RFC 5043 §9) on a stream without session. */
+	big = calloc(1, 100000);
+	CU_ASSERT(hp_send(h.fd, 10, 16, big, 100000) == 0);
+	free(big);
+	/* A real session on stream 8, then an out-of-window DDP-SSN. */
+	CU_ASSERT(hp_send(h.fd, 8, 17, init, sizeof(init)) == 0);
+	CU_ASSERT(hp_wait(&h, 8, 17, 6));
+	CU_ASSERT(e.srv.nreq == 1);
+	CU_ASSERT(e.srv.req.priv_len == 2);
+	seg[0] = 0x9c;			/* DDP-SSN 40000: outside */
+	seg[1] = 0x40;
+	CU_ASSERT(hp_send(h.fd, 8, 16, seg, sizeof(seg)) == 0);
+	CU_ASSERT(hp_wait(&h, 8, 17, 4));	/* its stream ends */
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 1)) != ENG_QPS_RTS);
+	/* The association and the daemon are still there. */
+	CU_ASSERT(tp_sctp_assoc_count(e.srv.tp) == 1);
+	init[0] = init[1] = 0;
+	CU_ASSERT(hp_send(h.fd, 12, 17, init, sizeof(init)) == 0);
+	CU_ASSERT(fake_run(e.base, hp_nreq, &e, 5000));
+	close(h.fd);
+	e2e_close(&e);
 }
 
 /* ---- many QPs on one association ------------------------------------ */
@@ -877,6 +1034,7 @@ main(void)
 		{ "imm_atomics", test_imm_atomics },
 		{ "reject", test_reject },
 		{ "no_ddp_peer", test_no_ddp_peer },
+		{ "hostile_peer", test_hostile_peer },
 		{ "terminate_neighbour", test_terminate_neighbour },
 		{ "thousand_qps", test_thousand_qps },
 		{ "stream_space", test_stream_space },

@@ -548,7 +548,6 @@ sctp_accept(struct tp_conn *c_, struct eng_qp *qp,
 {
 	struct sctp_conn *c = SCTP_CONN(c_);
 	uint32_t ord, ird;
-	uint8_t io[4];
 
 	if (c == NULL || c->dead || c->state != SCTP_C_DECIDE || qp == NULL ||
 	    p == NULL || p->priv_len > RDMAD_MAX_PRIVATE_DATA ||
@@ -571,7 +570,6 @@ sctp_accept(struct tp_conn *c_, struct eng_qp *qp,
 	c->qp = qp;
 	c->local.ird = c->peer_ord == TP_IRD_ORD_NONE ? TP_IRD_ORD_NONE : ird;
 	c->local.ord = c->peer_ird == TP_IRD_ORD_NONE ? TP_IRD_ORD_NONE : ord;
-	(void)io;
 	if (sctp_ssc_queue(c, SSC_FN_ENH_ACCEPT, 0, p->priv,
 	    p->priv_len) < 0) {
 		errno = EPROTO;

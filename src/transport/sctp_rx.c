@@ -486,10 +486,9 @@ sctp_rx_step(struct sctp_asoc *as)
 		return sctp_rx_classify(as);
 	case SCTP_RX_BUF:
 		if (rx->buf_len == rx->buf_cap) {
-			if (rx->notif) {	/* keep the start */
+			if (rx->notif)		/* none of ours is so long */
 				sctp_rx_drain(as, WIRE_OK);
-				rx->drain_sid = -2;
-			} else
+			else
 				sctp_rx_drain(as, WIRE_E_SSC_PD_TOO_LONG);
 			return 1;
 		}

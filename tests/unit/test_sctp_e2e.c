@@ -683,6 +683,63 @@ test_disconnect(void)
 }
 
 /* Throughput figure: 64 x 1 MiB Writes on one QP. */
+static bool
+e2e_two_results(void *arg)
+{
+	struct e2e *e = arg;
+
+	return e->cli.nresult >= 1 && e->srv.nreq >= 1;
+}
+
+/*
+ * RFC 5043 §6.4: with the limit of requests awaiting the daemon (here
+ * 1) reached, the next Initiate is answered with a Terminate
+ * (TP_REFUSED at the initiator); the daemon then rejects the first,
+ * which the initiator sees as TP_REJECTED.
+ */
+static void
+test_pending_limit(void)
+{
+	struct sockaddr_storage ss;
+	struct tp_sctp_opts o;
+	struct tp_conn *tc;
+	struct e2e e;
+	socklen_t sl;
+	char cause[128];
+
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
+	o = e2e_opts(e2e_next_port++);
+	o.max_pending = 1;
+	CU_ASSERT_FATAL(fake_env_init_ops(&e.srv, e.base, &tp_sctp_ops,
+	    &o) == 0);
+	CU_ASSERT_FATAL(fake_env_init_ops(&e.cli, e.base, &tp_sctp_ops,
+	    &o) == 0);
+	e.srv.action = FAKE_HOLD;
+	sl = e2e_addr(&ss, SVC);
+	CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp, (struct sockaddr *)&ss,
+	    sl, cause, sizeof(cause)) == 0);
+	CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp, (struct sockaddr *)&ss,
+	    sl, &(struct tp_conn_params){ .ird = 1, .ord = 1 }, NULL,
+	    &tc) == 0);
+	CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp, (struct sockaddr *)&ss,
+	    sl, &(struct tp_conn_params){ .ird = 1, .ord = 1 }, NULL,
+	    &tc) == 0);
+	CU_ASSERT(fake_run(e.base, e2e_two_results, &e, 5000));
+	CU_ASSERT(e.srv.nreq == 1);
+	CU_ASSERT(e.cli.nresult == 1);
+	CU_ASSERT(e.cli.result == TP_REFUSED);
+	/* The held request: the daemon says no now. */
+	CU_ASSERT(tp_sctp_ops.reject(e.srv.req_c, "no", 2) == 0);
+	e.cli.nresult = 0;
+	CU_ASSERT(fake_run(e.base, e2e_up, &e, 5000));
+	CU_ASSERT(e.cli.result == TP_REJECTED);
+	CU_ASSERT(e.cli.res_peer.priv_len == 2);
+	fake_env_fini(&e.cli);
+	fake_env_fini(&e.srv);
+	event_base_free(e.base);
+}
+
 int
 main(void)
 {
@@ -697,6 +754,7 @@ main(void)
 		{ "thousand_qps", test_thousand_qps },
 		{ "stream_space", test_stream_space },
 		{ "disconnect", test_disconnect },
+		{ "pending_limit", test_pending_limit },
 		{ "throughput", test_throughput },
 		{ NULL, NULL }
 	};

@@ -213,6 +213,16 @@ sctp_conn_terminate(struct sctp_conn *c)
 	if (c->state == SCTP_C_DECIDE && c->as->tp->pending > 0)
 		c->as->tp->pending--;
 	c->seg_busy = false;
+	if (c->state == SCTP_C_INIT_SENT && c->ctl_len == 0 &&
+	    !c->term_on_reply && !c->term_rcvd) {
+		/* RFC 5043 §6.6: no session control message that may
+		 * overtake the previous one (our Initiate, unordered): the
+		 * Terminate waits for the Accept/Reject, or the timeout. */
+		c->term_on_reply = true;
+		c->state = SCTP_C_TERM_WAIT;
+		sctp_conn_timer(c, c->as->tp->o.timeout_ms);
+		return;
+	}
 	if (sctp_ssc_queue(c, SSC_FN_TERMINATE, 0, NULL, 0) < 0) {
 		sctp_conn_kill(c);
 		return;
@@ -298,6 +308,14 @@ sctp_conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 		sctp_conn_notify(c, TP_UNREACHABLE, NULL, NULL);
 		break;
 	case SCTP_C_TERM_WAIT:
+		if (c->term_on_reply) {
+			/* No reply to our Initiate: it cannot be in flight
+			 * any more; the Terminate may go now. */
+			c->term_on_reply = false;
+			c->state = SCTP_C_ACCEPTED;	/* send it now */
+			sctp_conn_terminate(c);
+			break;
+		}
 		/* No answer in time: the QP ends, and the stream is freed
 		 * so that a silent peer cannot pin session objects (a late
 		 * Terminate then fails the stream's next session, logged). */

@@ -124,6 +124,7 @@ struct sctp_conn {
 	bool			 term_sent;
 	bool			 term_rcvd;	/* the peer's came in order */
 	bool			 term_after;	/* Terminate after ctl[] */
+	bool			 term_on_reply;	/* §6.6: after the reply */
 };
 
 /* Receive state machine of an association (sctp_rx.c). */

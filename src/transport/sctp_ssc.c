@@ -204,6 +204,18 @@ sctp_ssc_reply(struct sctp_conn *c, const struct ssc_ctl *m)
 	uint16_t service;
 	bool reject = m->fn == SSC_FN_REJECT || m->fn == SSC_FN_ENH_REJECT;
 
+	if (c->term_on_reply) {
+		/* We gave up while the Initiate travelled (§6.6): a
+		 * Reject ends the session, an Accept gets our Terminate. */
+		c->term_on_reply = false;
+		if (reject) {
+			sctp_conn_kill(c);
+			return;
+		}
+		c->state = SCTP_C_ACCEPTED;	/* not INIT_SENT: send it */
+		sctp_conn_terminate(c);
+		return;
+	}
 	if (!c->initiator || c->state != SCTP_C_INIT_SENT) {
 		sctp_conn_proto_err(c, WIRE_E_SSC_FUNCTION, "unexpected "
 		    "session control reply");

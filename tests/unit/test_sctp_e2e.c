@@ -740,6 +740,60 @@ test_pending_limit(void)
 	event_base_free(e.base);
 }
 
+static bool
+e2e_srv_req(void *arg)
+{
+	return ((struct e2e *)arg)->srv.nreq > 0;
+}
+
+static bool
+e2e_srv_closed(void *arg)
+{
+	return ((struct e2e *)arg)->srv.nclosed > 0;
+}
+
+/*
+ * The initiator gives up while its Initiate is on the way: its
+ * Terminate waits for the reply (RFC 5043 §6.6, it could overtake the
+ * unordered Initiate), then ends the session the peer accepted.
+ */
+static void
+test_abort_initiate(void)
+{
+	struct sockaddr_storage ss;
+	struct tp_sctp_opts o;
+	struct tp_conn *tc;
+	struct lp_conf lc;
+	struct e2e e;
+	socklen_t sl;
+	char cause[128];
+
+	memset(&e, 0, sizeof(e));
+	lp_conf_default(&lc);
+	lc.no_connect = true;
+	CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
+	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
+	CU_ASSERT_FATAL(e2e_envs(&e, &o));
+	e.srv.action = FAKE_HOLD;
+	sl = e2e_addr(&ss, SVC);
+	CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp, (struct sockaddr *)&ss,
+	    sl, cause, sizeof(cause)) == 0);
+	CU_ASSERT_FATAL(tp_sctp_ops.connect(e.cli.tp, (struct sockaddr *)&ss,
+	    sl, &(struct tp_conn_params){ .ird = 4, .ord = 4 }, NULL,
+	    &tc) == 0);
+	CU_ASSERT_FATAL(fake_run(e.base, e2e_srv_req, &e, 5000));
+	tp_sctp_ops.abort(tc);
+	fake_settle(e.base, 20);
+	CU_ASSERT(e.srv.nclosed == 0);	/* no Terminate before the reply */
+	CU_ASSERT(tp_sctp_ops.accept(e.srv.req_c, lp_qp(e.lp, 1),
+	    &(struct tp_conn_params){ .ird = 4, .ord = 4 }) == 0);
+	CU_ASSERT(fake_run(e.base, e2e_srv_closed, &e, 5000));
+	CU_ASSERT(eng_qp_state(lp_qp(e.lp, 1)) != ENG_QPS_RTS);
+	CU_ASSERT(e.cli.nresult == 0 && e.cli.nclosed == 0);
+	CU_ASSERT(tp_sctp_assoc_count(e.cli.tp) == 1);
+	e2e_close(&e);
+}
+
 int
 main(void)
 {
@@ -755,6 +809,7 @@ main(void)
 		{ "stream_space", test_stream_space },
 		{ "disconnect", test_disconnect },
 		{ "pending_limit", test_pending_limit },
+		{ "abort_initiate", test_abort_initiate },
 		{ "throughput", test_throughput },
 		{ NULL, NULL }
 	};

@@ -145,6 +145,19 @@ e2e_envs(struct e2e *e, struct tp_sctp_opts *o)
 	    fake_env_init_ops(&e->cli, e->base, &tp_sctp_ops, o) == 0;
 }
 
+/* A small llp_pair world (QPs idle) and both fake daemons. */
+static bool
+e2e_world(struct e2e *e, struct tp_sctp_opts *o)
+{
+	struct lp_conf lc;
+
+	memset(e, 0, sizeof(*e));
+	lp_conf_default(&lc);
+	lc.no_connect = true;
+	return (e->lp = lp_new(&lc)) != NULL &&
+	    (e->base = event_base_new()) != NULL && e2e_envs(e, o);
+}
+
 static void
 e2e_close(struct e2e *e)
 {
@@ -589,19 +602,13 @@ test_hostile_peer(void)
 	struct sctp_event_subscribe evs;
 	struct sockaddr_storage ss;
 	struct tp_sctp_opts o;
-	struct lp_conf lc;
 	struct e2e e;
 	struct hp h;
 	uint8_t *big;
 	socklen_t sl;
 	char cause[128];
 
-	memset(&e, 0, sizeof(e));
-	lp_conf_default(&lc);
-	lc.no_connect = true;
-	CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
-	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
-	CU_ASSERT_FATAL(e2e_envs(&e, &o));
+	CU_ASSERT_FATAL(e2e_world(&e, &o));
 	e.srv.acc_qp = lp_qp(e.lp, 1);
 	e.srv.acc_params.ird = e.srv.acc_params.ord = 4;
 	sl = e2e_addr(&ss, SVC);
@@ -763,17 +770,11 @@ test_abort_initiate(void)
 	struct sockaddr_storage ss;
 	struct tp_sctp_opts o;
 	struct tp_conn *tc;
-	struct lp_conf lc;
 	struct e2e e;
 	socklen_t sl;
 	char cause[128];
 
-	memset(&e, 0, sizeof(e));
-	lp_conf_default(&lc);
-	lc.no_connect = true;
-	CU_ASSERT_FATAL((e.lp = lp_new(&lc)) != NULL);
-	CU_ASSERT_FATAL((e.base = event_base_new()) != NULL);
-	CU_ASSERT_FATAL(e2e_envs(&e, &o));
+	CU_ASSERT_FATAL(e2e_world(&e, &o));
 	e.srv.action = FAKE_HOLD;
 	sl = e2e_addr(&ss, SVC);
 	CU_ASSERT_FATAL(tp_sctp_ops.listen(e.srv.tp, (struct sockaddr *)&ss,

@@ -66,6 +66,7 @@ tcp_conn_new(struct tp *tp, int fd, bool initiator)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	c->head.kind = TP_TCP;
 	c->tp = tp;
 	c->fd = fd;
 	c->initiator = initiator;
@@ -458,7 +459,7 @@ tcp_connect(struct tp *tp, const struct sockaddr *sa, socklen_t salen,
 	memcpy(&c->peer, &ss, salen);
 	c->peer_len = salen;
 	c->service = p->service;
-	c->cookie = cookie;
+	c->head.cookie = cookie;
 	c->local = *p;
 	c->local.priv = NULL;
 	if (p->priv_len > 0)
@@ -538,20 +539,9 @@ tcp_closing(struct tp *tp)
 	return n;
 }
 
-void *
-tp_conn_cookie(const struct tp_conn *c)
-{
-	return c->cookie;
-}
-
-void
-tp_conn_set_cookie(struct tp_conn *c, void *cookie)
-{
-	c->cookie = cookie;
-}
-
+/* What the MPA exchange negotiated (tp_conn_info() of a TCP conn). */
 int
-tp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci)
+tcp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci)
 {
 	if (!c->info_ok)
 		return -1;

@@ -79,6 +79,7 @@ enum tcp_rx_phase {
 };
 
 struct tp_conn {
+	struct tp_conn_head	 head;		/* first: transport.c */
 	TAILQ_ENTRY(tp_conn)	 entry;
 	struct tp		*tp;
 	enum tcp_state		 state;
@@ -88,7 +89,6 @@ struct tp_conn {
 	int			 busy;		/* callbacks on the stack */
 	bool			 dead;		/* free when busy drops to 0 */
 	bool			 known;		/* the daemon holds c */
-	void			*cookie;
 	struct sockaddr_storage	 peer;
 	socklen_t		 peer_len;
 	uint16_t		 service;
@@ -189,6 +189,7 @@ void	tcp_fail_peer(struct tp_conn *c, enum tp_result r,
 void	tcp_finish(struct tp_conn *c, bool orderly, bool abortive);
 void	tcp_kill(struct tp_conn *c, bool abortive);
 extern const struct eng_llp_ops tcp_llp_ops;
+int	tcp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci);
 
 /* tcp_close.c */
 int	tcp_detach(struct tp_conn *c);

@@ -55,9 +55,12 @@
  *    unwinds.  destroy() must not be called from a callback; it closes
  *    everything, calls eng_qp_llp_closed() for attached QPs and no
  *    daemon callback.
- *  - TCP (tp_tcp_ops): tp_conn_cookie(), tp_conn_set_cookie() and
- *    tp_conn_info() are the TCP transport's; when SCTP arrives they
- *    dispatch on a common head of struct tp_conn.
+ *  - tp_conn_cookie(), tp_conn_set_cookie() and tp_conn_info() work on
+ *    a connection of any transport: every transport's connection object
+ *    starts with a struct tp_conn_head, and transport.c dispatches on its
+ *    kind.  The SCTP transport (tp_sctp_ops, transport/sctp.h) follows
+ *    every rule above with "connection" = one QP's DDP stream session on
+ *    one SCTP stream.
  */
 
 #include <stdbool.h>
@@ -205,10 +208,22 @@ struct tp_ops {
 };
 
 extern const struct tp_ops tp_tcp_ops;
+extern const struct tp_ops tp_sctp_ops;		/* transport/sctp.h */
+
+/*
+ * The first member of every transport's connection object (TCP's struct
+ * tp_conn, SCTP's struct sctp_conn): the functions below read it to
+ * find the transport.  Private to transports.
+ */
+struct tp_conn_head {
+	enum tp_kind	 kind;
+	void		*cookie;
+};
 
 void		*tp_conn_cookie(const struct tp_conn *c);
 void		 tp_conn_set_cookie(struct tp_conn *c, void *cookie);
-/* Fill *ci; -1 before the MPA exchange completed. */
+/* Fill *ci; -1 before the MPA (SCTP: session control) exchange
+ * completed. */
 int		 tp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci);
 
 #endif /* RDMAD_TRANSPORT_TRANSPORT_H */

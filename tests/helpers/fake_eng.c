@@ -276,12 +276,12 @@ fake_conn_request(void *arg, struct tp_conn *c, const struct tp_conn_req *r)
 		memcpy(fe->req_pd, r->params.priv, r->params.priv_len);
 	switch (fe->action) {
 	case FAKE_ACCEPT:
-		fe->accept_rv = tp_tcp_ops.accept(c, fe->pool != NULL &&
+		fe->accept_rv = fe->ops->accept(c, fe->pool != NULL &&
 		    fe->nreq <= fe->npool ? fe->pool[fe->nreq - 1] :
 		    fe->acc_qp, &fe->acc_params);
 		break;
 	case FAKE_REJECT:
-		fe->accept_rv = tp_tcp_ops.reject(c, fe->acc_params.priv,
+		fe->accept_rv = fe->ops->reject(c, fe->acc_params.priv,
 		    fe->acc_params.priv_len);
 		break;
 	default:
@@ -305,10 +305,12 @@ fake_conn_result(void *arg, struct tp_conn *c, enum tp_result r,
 			memcpy(fe->res_pd, peer->priv, peer->priv_len);
 	}
 	snprintf(fe->why, sizeof(fe->why), "%s", why ? why : "");
+	if (r == TP_ACCEPTED)
+		fe->naccepted++;
 	if (r == TP_ACCEPTED && fe->pool != NULL)
-		fe->attach_rv = tp_tcp_ops.attach(c, tp_conn_cookie(c));
+		fe->attach_rv = fe->ops->attach(c, tp_conn_cookie(c));
 	else if (r == TP_ACCEPTED && fe->acc_qp != NULL)
-		fe->attach_rv = tp_tcp_ops.attach(c, fe->acc_qp);
+		fe->attach_rv = fe->ops->attach(c, fe->acc_qp);
 }
 
 static void
@@ -336,21 +338,29 @@ int
 fake_env_init(struct fake_env *fe, struct event_base *base,
     const struct tp_mpa_opts *opts)
 {
+	return fake_env_init_ops(fe, base, &tp_tcp_ops, opts);
+}
+
+int
+fake_env_init_ops(struct fake_env *fe, struct event_base *base,
+    const struct tp_ops *ops, const void *opts)
+{
 	memset(fe, 0, sizeof(*fe));
+	fe->ops = ops;
 	fe->env.arg = fe;
 	fe->env.base = base;
 	fe->env.conn_request = fake_conn_request;
 	fe->env.conn_result = fake_conn_result;
 	fe->env.conn_closed = fake_conn_closed;
 	fe->env.log = fake_log;
-	return tp_tcp_ops.create(&fe->env, opts, &fe->tp);
+	return ops->create(&fe->env, opts, &fe->tp);
 }
 
 void
 fake_env_fini(struct fake_env *fe)
 {
 	if (fe->tp != NULL)
-		tp_tcp_ops.destroy(fe->tp);
+		fe->ops->destroy(fe->tp);
 	fe->tp = NULL;
 }
 

@@ -102,6 +102,7 @@ enum fake_action {
 
 struct fake_env {
 	struct tp_env		 env;
+	const struct tp_ops	*ops;		/* the transport under test */
 	struct tp		*tp;
 	enum fake_action	 action;
 	struct eng_qp		*acc_qp;	/* accept with it; initiator:
@@ -118,6 +119,7 @@ struct fake_env {
 	int			 accept_rv;
 	/* conn_result */
 	int			 nresult;
+	int			 naccepted;
 	enum tp_result		 result;
 	struct tp_conn		*res_c;
 	struct tp_conn_params	 res_peer;
@@ -137,6 +139,10 @@ struct event_base;
 /* Set up fe on base with the transport options (NULL: defaults). */
 int		 fake_env_init(struct fake_env *fe, struct event_base *base,
 		    const struct tp_mpa_opts *opts);
+/* The same for another transport (opts: its own options struct). */
+int		 fake_env_init_ops(struct fake_env *fe,
+		    struct event_base *base, const struct tp_ops *ops,
+		    const void *opts);
 void		 fake_env_fini(struct fake_env *fe);
 
 /* Run base until cond(arg) holds or ms pass; returns cond's last value. */

@@ -445,18 +445,26 @@ s_conn_free(struct s_server *s, struct s_conn *c)
 	free(c);
 }
 
+/* Post a Receive into slot i of a slot array (server and client alike). */
 static int
-s_post_recv(struct s_conn *c, unsigned int slot)
+rb_post_recv_slot(struct rdmad_qp *qp, uint8_t *slots, size_t slot_len,
+    uint32_t lkey, unsigned int i)
 {
 	struct rdmad_recv_wr rw;
 
 	memset(&rw, 0, sizeof(rw));
-	rw.wr_id = slot;
+	rw.wr_id = i;
 	rw.num_sge = 1;
-	rw.sg_list[0].addr = (uintptr_t)(c->slots + (size_t)slot * c->slot_len);
-	rw.sg_list[0].length = (uint32_t)c->slot_len;
-	rw.sg_list[0].lkey = c->lkey;
-	return rdmad_post_recv(c->qp, &rw);
+	rw.sg_list[0].addr = (uintptr_t)(slots + (size_t)i * slot_len);
+	rw.sg_list[0].length = (uint32_t)slot_len;
+	rw.sg_list[0].lkey = lkey;
+	return rdmad_post_recv(qp, &rw);
+}
+
+static int
+s_post_recv(struct s_conn *c, unsigned int slot)
+{
+	return rb_post_recv_slot(c->qp, c->slots, c->slot_len, c->lkey, slot);
 }
 
 /* Post a signaled Send (len octets of sbuf) or Immediate Data (imm). */
@@ -907,15 +915,7 @@ c_close(struct c_conn *c)
 static int
 c_post_recv(struct c_conn *c, unsigned int i)
 {
-	struct rdmad_recv_wr rw;
-
-	memset(&rw, 0, sizeof(rw));
-	rw.wr_id = i;
-	rw.num_sge = 1;
-	rw.sg_list[0].addr = (uintptr_t)(c->slots + (size_t)i * c->slot_len);
-	rw.sg_list[0].length = (uint32_t)c->slot_len;
-	rw.sg_list[0].lkey = c->lkey;
-	return rdmad_post_recv(c->qp, &rw);
+	return rb_post_recv_slot(c->qp, c->slots, c->slot_len, c->lkey, i);
 }
 
 /* Open a context and connect one QP for test t with messages up to max. */

@@ -93,6 +93,8 @@ log_wanted(int level, const char *token)
 }
 
 /* Emit one line; `err` is an errno to append, or 0. */
+static void log_emit(int, const char *, int, const char *, va_list)
+    __attribute__((format(printf, 4, 0)));
 static void
 log_emit(int level, const char *token, int err, const char *fmt,
     va_list ap)

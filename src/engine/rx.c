@@ -268,8 +268,9 @@ rx_recv_done(struct eng_qp *qp, const struct rdmap_seg *s)
 
 	switch (s->opcode) {
 	case RDMAP_OP_SEND_SE_INV:
-		flags |= RDMAD_SHM_WC_SOLICITED;
-		/* FALLTHROUGH */
+		flags |= RDMAD_SHM_WC_SOLICITED | RDMAD_SHM_WC_WITH_INV;
+		inv = s->ddp.inv_stag;
+		break;
 	case RDMAP_OP_SEND_INV:
 		flags |= RDMAD_SHM_WC_WITH_INV;
 		inv = s->ddp.inv_stag;
@@ -278,8 +279,9 @@ rx_recv_done(struct eng_qp *qp, const struct rdmap_seg *s)
 		flags |= RDMAD_SHM_WC_SOLICITED;
 		break;
 	case RDMAP_OP_IMM_SE:
-		flags |= RDMAD_SHM_WC_SOLICITED;
-		/* FALLTHROUGH */
+		flags |= RDMAD_SHM_WC_SOLICITED | RDMAD_SHM_WC_WITH_IMM;
+		op = RDMAD_SHM_WC_RECV_IMM;
+		break;
 	case RDMAP_OP_IMM:
 		flags |= RDMAD_SHM_WC_WITH_IMM;
 		op = RDMAD_SHM_WC_RECV_IMM;

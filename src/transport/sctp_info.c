@@ -29,6 +29,9 @@ sctp_addr_str(const struct sockaddr *sa, char *buf, size_t len)
 	return buf;
 }
 
+/* Format one prefixed log line and hand it to the environment's logger. */
+static void sctp_vlog(struct sctp_tp *, int, const char *, const char *,
+    va_list) __attribute__((format(printf, 4, 0)));
 static void
 sctp_vlog(struct sctp_tp *tp, int level, const char *pfx, const char *fmt,
     va_list ap)

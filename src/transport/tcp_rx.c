@@ -528,7 +528,7 @@ tcp_rx_run(struct tp_conn *c)
 			break;
 		case TCP_RX_PAYLOAD:
 			c->rx_phase = TCP_RX_SKIP;
-			/* FALLTHROUGH */
+			__attribute__((fallthrough));	/* then skip it */
 		case TCP_RX_SKIP:
 			if (c->rx_sink_left > 0) {
 				size_t k = c->rx_sink_left;

@@ -77,7 +77,7 @@ tcp_mpa_queue(struct tp_conn *c, const struct mpa_frame *f)
 
 /* RTR options as the mask of transport.h. */
 static unsigned int
-tcp_rtr_mask(const struct mpa_ird_ord *io)
+tcp_rtr_mask(const struct irdord *io)
 {
 	return (io->rtr_send ? TP_RTR_SEND : 0) |
 	    (io->rtr_write ? TP_RTR_WRITE : 0) |
@@ -85,7 +85,7 @@ tcp_rtr_mask(const struct mpa_ird_ord *io)
 }
 
 static void
-tcp_rtr_set(struct mpa_ird_ord *io, unsigned int m)
+tcp_rtr_set(struct irdord *io, unsigned int m)
 {
 	io->rtr_send = (m & TP_RTR_SEND) != 0;
 	io->rtr_write = (m & TP_RTR_WRITE) != 0;

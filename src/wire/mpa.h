@@ -61,6 +61,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/irdord.h"
 #include "wire/iwarp.h"
 #include "wire/wire_err.h"
 
@@ -114,16 +115,6 @@ enum mpa_frame_type {
 	MPA_FRAME_REP		/* "MPA ID Rep Frame" (Responder sends) */
 };
 
-/* The enhanced connection establishment word, RFC 6581 §9. */
-struct mpa_ird_ord {
-	uint16_t	 ird;		/* 0..0x3fff; 0x3fff: no auto (§9.1) */
-	uint16_t	 ord;		/* 0..0x3fff; 0x3fff: no auto (§9.1) */
-	bool		 p2p;		/* A: peer-to-peer model (§9.2) */
-	bool		 rtr_send;	/* B: zero-length Send RTR */
-	bool		 rtr_write;	/* C: zero-length RDMA Write RTR */
-	bool		 rtr_read;	/* D: zero-length RDMA Read RTR */
-};
-
 /*
  * A Request or Reply frame.
  *
@@ -145,7 +136,7 @@ struct mpa_frame {
 	bool			 enhanced;	/* S: Rev 2 only */
 	const uint8_t		*pd;		/* Private Data, into input */
 	uint16_t		 pd_len;	/* 0..512 */
-	struct mpa_ird_ord	 io;		/* when enhanced */
+	struct irdord		 io;		/* when enhanced */
 	const uint8_t		*ulp_pd;	/* ULP private data */
 	uint16_t		 ulp_pd_len;	/* 0..512, or 0..508 */
 };
@@ -174,7 +165,7 @@ size_t		 mpa_frame_len(const struct mpa_frame *f);
  * Write f into buf.  Returns 20 + PD_Length; MPA_ENC_INVALID when type is
  * not REQ/REP, rev not 1/2, enhanced without rev 2, reject in a Request,
  * the private data (with the word) above 512, or io breaks
- * mpa_ird_ord_store()'s rules; MPA_ENC_NOSPACE when cap is too small.
+ * irdord_valid()'s rules; MPA_ENC_NOSPACE when cap is too small.
  */
 int		 mpa_frame_encode(const struct mpa_frame *f, void *buf,
 		    size_t cap);
@@ -198,16 +189,7 @@ void		 mpa_negotiate(const struct mpa_frame *req,
 		    const struct mpa_frame *rep, bool initiator,
 		    struct mpa_mode *m);
 
-/* Decode the 4-octet IRD/ORD word (RFC 6581 §9); cannot fail. */
-void		 mpa_ird_ord_load(const uint8_t *p, struct mpa_ird_ord *io);
-
-/*
- * Encode the IRD/ORD word into p[0..3].  Returns 4, or MPA_ENC_INVALID
- * (p untouched) when ird or ord exceeds 0x3fff or B, C or D is set
- * without A (RFC 6581 §9.2: "If Control Flag A is set to 0, then
- * Control Flags B, C, and D MUST also be set to 0").
- */
-int		 mpa_ird_ord_store(const struct mpa_ird_ord *io, uint8_t *p);
+/* The IRD/ORD word itself: irdord_load() / irdord_store() (irdord.h). */
 
 /* ---- FPDU geometry (RFC 5044 §4.1 - §4.3) --------------------------- */
 

@@ -53,47 +53,6 @@ mpa_frame_key_check(const uint8_t *p, size_t n, enum mpa_frame_type expect,
 	return WIRE_OK;
 }
 
-/* Decode the RFC 6581 §9 IRD/ORD word. */
-void
-mpa_ird_ord_load(const uint8_t *p, struct mpa_ird_ord *io)
-{
-	uint16_t ird = buf_load_be16(p), ord = buf_load_be16(p + 2);
-
-	io->ird = ird & MPA_V2_IRD_ORD_MASK;
-	io->ord = ord & MPA_V2_IRD_ORD_MASK;
-	io->p2p = (ird & MPA_V2_FLAG_A_P2P) != 0;
-	/* RFC 6581 §9.2: with A = 0, "Control Flags B, C, and D MUST be
-	 * ignored" on reception. */
-	io->rtr_send = io->p2p && (ird & MPA_V2_FLAG_B_SEND_RTR) != 0;
-	io->rtr_write = io->p2p && (ord & MPA_V2_FLAG_C_WRITE_RTR) != 0;
-	io->rtr_read = io->p2p && (ord & MPA_V2_FLAG_D_READ_RTR) != 0;
-}
-
-/* Encode the RFC 6581 §9 IRD/ORD word. */
-int
-mpa_ird_ord_store(const struct mpa_ird_ord *io, uint8_t *p)
-{
-	uint16_t ird, ord;
-
-	if (io->ird > MPA_V2_IRD_ORD_MASK || io->ord > MPA_V2_IRD_ORD_MASK)
-		return MPA_ENC_INVALID;
-	if (!io->p2p && (io->rtr_send || io->rtr_write || io->rtr_read))
-		return MPA_ENC_INVALID;		/* RFC 6581 §9.2 */
-	ird = io->ird;
-	ord = io->ord;
-	if (io->p2p)
-		ird |= MPA_V2_FLAG_A_P2P;
-	if (io->rtr_send)
-		ird |= MPA_V2_FLAG_B_SEND_RTR;
-	if (io->rtr_write)
-		ord |= MPA_V2_FLAG_C_WRITE_RTR;
-	if (io->rtr_read)
-		ord |= MPA_V2_FLAG_D_READ_RTR;
-	buf_store_be16(p, ird);
-	buf_store_be16(p + 2, ord);
-	return (int)MPA_V2_IRD_ORD_LEN;
-}
-
 /* Set *res for an incomplete frame. */
 static enum mpa_status
 mpa_frame_more(struct mpa_res *res, size_t need)
@@ -167,7 +126,7 @@ mpa_frame_decode(const void *buf, size_t len, enum mpa_frame_type expect,
 	f->pd_len = pd_len;
 	f->pd = pd_len ? buf_take(&r, pd_len) : NULL;
 	if (f->enhanced) {
-		mpa_ird_ord_load(f->pd, &f->io);
+		irdord_load(f->pd, &f->io);
 		f->ulp_pd_len = (uint16_t)(pd_len - MPA_V2_IRD_ORD_LEN);
 		f->ulp_pd = f->ulp_pd_len ? f->pd + MPA_V2_IRD_ORD_LEN : NULL;
 	} else {
@@ -222,8 +181,10 @@ mpa_frame_encode(const struct mpa_frame *f, void *buf, size_t cap)
 	pd_len = mpa_frame_len(f) - MPA_REQREP_HDR_LEN;
 	if (pd_len > MPA_PRIV_DATA_MAX)
 		return MPA_ENC_INVALID;
-	if (f->enhanced && mpa_ird_ord_store(&f->io, word) < 0)
+	if (f->enhanced && !irdord_valid(&f->io))
 		return MPA_ENC_INVALID;
+	if (f->enhanced)
+		irdord_store(&f->io, word);
 
 	if (f->markers)
 		flags |= MPA_FLAG_M;

@@ -149,58 +149,23 @@ ssc_ctl_rules(uint16_t fn, size_t pd_len)
 	return WIRE_OK;
 }
 
-/* Decode the RFC 6581 §9 IRD/ORD word at p. */
-void
-ssc_ird_ord_load(const uint8_t p[4], struct ssc_ird_ord *io)
-{
-	uint16_t hi = buf_load_be16(p), lo = buf_load_be16(p + 2);
-
-	io->ird = hi & MPA_V2_IRD_ORD_MASK;
-	io->ord = lo & MPA_V2_IRD_ORD_MASK;
-	io->p2p = (hi & MPA_V2_FLAG_A_P2P) != 0;
-	/* "if Control Flag A is set to 0, then ... B, C, and D MUST be
-	 * ignored" on reception, RFC 6581 §9.2. */
-	io->rtr_send = io->p2p && (hi & MPA_V2_FLAG_B_SEND_RTR) != 0;
-	io->rtr_write = io->p2p && (lo & MPA_V2_FLAG_C_WRITE_RTR) != 0;
-	io->rtr_read = io->p2p && (lo & MPA_V2_FLAG_D_READ_RTR) != 0;
-}
-
-/* True when io can be put on the wire as RFC 6581 §9 defines it. */
-static bool
-ssc_ird_ord_valid(const struct ssc_ird_ord *io)
-{
-	if (io->ird > MPA_V2_IRD_ORD_MASK || io->ord > MPA_V2_IRD_ORD_MASK)
-		return false;
-	/* "If Control Flag A is set to 0, then Control Flags B, C, and D
-	 * MUST also be set to 0", RFC 6581 §9.2. */
-	return io->p2p || !(io->rtr_send || io->rtr_write || io->rtr_read);
-}
-
-/* Append the IRD/ORD word; io has passed ssc_ird_ord_valid(). */
+/* Append the IRD/ORD word; io has passed irdord_valid(). */
 static void
-ssc_ird_ord_put(struct buf_wr *w, const struct ssc_ird_ord *io)
+ssc_ird_ord_put(struct buf_wr *w, const struct irdord *io)
 {
-	uint16_t hi = io->ird, lo = io->ord;
+	uint8_t word[IRDORD_LEN];
 
-	if (io->p2p)
-		hi |= MPA_V2_FLAG_A_P2P;
-	if (io->rtr_send)
-		hi |= MPA_V2_FLAG_B_SEND_RTR;
-	if (io->rtr_write)
-		lo |= MPA_V2_FLAG_C_WRITE_RTR;
-	if (io->rtr_read)
-		lo |= MPA_V2_FLAG_D_READ_RTR;
-	buf_put_be16(w, hi);
-	buf_put_be16(w, lo);
+	irdord_store(io, word);
+	buf_put_bytes(w, word, sizeof(word));
 }
 
 /* Encode the IRD/ORD word alone. */
 int
-ssc_ird_ord_encode(const struct ssc_ird_ord *io, void *buf, size_t cap)
+ssc_ird_ord_encode(const struct irdord *io, void *buf, size_t cap)
 {
 	struct buf_wr w = buf_wr_init(buf, cap);
 
-	if (!ssc_ird_ord_valid(io))
+	if (!irdord_valid(io))
 		return SSC_ENC_INVALID;
 	ssc_ird_ord_put(&w, io);
 	return buf_wr_ok(&w) ? (int)w.used : SSC_ENC_NOSPACE;
@@ -230,7 +195,7 @@ ssc_ctl_decode(const void *chunk, size_t len, struct ssc_ctl *out)
 		return err;
 
 	if (ssc_fn_is_enhanced(fn)) {
-		ssc_ird_ord_load(r.p, &out->io);	/* RFC 6581 §9 */
+		irdord_load(r.p, &out->io);	/* RFC 6581 §9 */
 		buf_skip(&r, MPA_V2_IRD_ORD_LEN);
 	}
 	out->ulp_pd = r.p;
@@ -276,7 +241,7 @@ ssc_ctl_encode(const struct ssc_ctl *m, void *buf, size_t cap)
 
 	if (ssc_ctl_check(m) != WIRE_OK)
 		return SSC_ENC_INVALID;
-	if (enh && !ssc_ird_ord_valid(&m->io))
+	if (enh && !irdord_valid(&m->io))
 		return SSC_ENC_INVALID;
 	if (m->ulp_pd_len != 0 && m->ulp_pd == NULL)
 		return SSC_ENC_INVALID;

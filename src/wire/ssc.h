@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/irdord.h"
 #include "wire/iwarp.h"
 #include "wire/wire_err.h"
 
@@ -91,20 +92,6 @@ int		 ssc_seg_encode(uint16_t ssn, const void *seg, size_t seg_len,
 /* ---- Stream Session Control, PPID 17 (RFC 5043 §5.2.3, RFC 6581 §7) ---- */
 
 /*
- * The enhanced RDMA connection establishment data, RFC 6581 §9:
- * |A|B| IRD (14) |C|D| ORD (14) |, the first 4 octets of the private data
- * of the enhanced function codes (see ssc_fn_is_enhanced()).
- */
-struct ssc_ird_ord {
-	uint16_t	 ird;		/* 0..0x3fff; 0x3fff: no auto (§9.1) */
-	uint16_t	 ord;		/* 0..0x3fff; 0x3fff: no auto (§9.1) */
-	bool		 p2p;		/* A: peer-to-peer model (§9.2) */
-	bool		 rtr_send;	/* B: zero-length Send RTR */
-	bool		 rtr_write;	/* C: zero-length RDMA Write RTR */
-	bool		 rtr_read;	/* D: zero-length RDMA Read RTR */
-};
-
-/*
  * A Stream Session Control message.
  *
  * Decoded: every field is set.  pd/pd_len is the whole Private Data field
@@ -121,7 +108,7 @@ struct ssc_ctl {
 	uint16_t		 fn;		/* enum ssc_function */
 	const uint8_t		*pd;		/* Private Data (into input) */
 	size_t			 pd_len;	/* its length, 0..512 */
-	struct ssc_ird_ord	 io;		/* enhanced codes only */
+	struct irdord		 io;		/* enhanced codes only */
 	const uint8_t		*ulp_pd;	/* ULP private data */
 	size_t			 ulp_pd_len;	/* 0..512, or 0..508 if enh. */
 };
@@ -183,13 +170,11 @@ size_t		 ssc_ctl_encoded_len(const struct ssc_ctl *m);
 int		 ssc_ctl_encode(const struct ssc_ctl *m, void *buf, size_t cap);
 
 /*
- * Decode / encode the 4-octet IRD/ORD word alone (RFC 6581 §9), e.g. for
- * the MPA codec.  ssc_ird_ord_encode() returns 4, SSC_ENC_NOSPACE or
- * SSC_ENC_INVALID (see ssc_ctl_check()).  The decoder cannot fail: the
- * caller has checked that 4 octets are there.
+ * Encode the 4-octet IRD/ORD word alone (RFC 6581 §9, decoder:
+ * irdord_load()).  Returns 4, SSC_ENC_NOSPACE or SSC_ENC_INVALID (see
+ * irdord_valid()).
  */
-void		 ssc_ird_ord_load(const uint8_t p[4], struct ssc_ird_ord *io);
-int		 ssc_ird_ord_encode(const struct ssc_ird_ord *io, void *buf,
+int		 ssc_ird_ord_encode(const struct irdord *io, void *buf,
 		    size_t cap);
 
 /* ---- DDP-SSN sequencing (RFC 5043 §6.1, §10; RFC 1982 §3.2) ------------ */

@@ -621,7 +621,8 @@ test_frame_encode_errors(void)
 	f.io.ord = 7;
 	f.io.p2p = true;
 	f.io.rtr_send = f.io.rtr_write = f.io.rtr_read = true;
-	CU_ASSERT_EQUAL(mpa_ird_ord_store(&f.io, b), 4);
+	CU_ASSERT_TRUE(irdord_valid(&f.io));
+	irdord_store(&f.io, b);
 	CU_ASSERT_EQUAL(b[0], 0xc0 | 0x12);
 	CU_ASSERT_EQUAL(b[1], 0x34);
 	CU_ASSERT_EQUAL(b[2], 0xc0);

@@ -453,7 +453,7 @@ t_seg_roundtrip(void)
 static void
 t_ird_ord(void)
 {
-	struct ssc_ird_ord io, back;
+	struct irdord io, back;
 	uint8_t w[4];
 	unsigned int flags;
 
@@ -480,7 +480,7 @@ t_ird_ord(void)
 		CU_ASSERT_EQUAL(w[2], (io.rtr_write ? 0x80 : 0) |
 		    (io.rtr_read ? 0x40 : 0) | 0x0a);
 		CU_ASSERT_EQUAL(w[3], 0xbc);
-		ssc_ird_ord_load(w, &back);
+		irdord_load(w, &back);
 		CU_ASSERT_EQUAL(memcmp(&back, &io, sizeof(io)), 0);
 	}
 	io.p2p = true;

@@ -35,7 +35,11 @@ struct cfg_ctx {
 };
 
 static const char *const cfg_root_names[] = { "listen", "transport",
-    "sctp_port", "mpa", "limits", "control", "log", NULL };
+    "sctp", "mpa", "limits", "control", "log", NULL };
+static const char *const cfg_sctp_names[] = { "port", "addresses",
+    "streams", "rto_initial_ms", "rto_min_ms", "rto_max_ms",
+    "hb_interval_ms", "path_max_retrans", "pf_threshold", "sndbuf",
+    "rcvbuf", "timeout_ms", "reorder_chunks", "reorder_bytes", NULL };
 static const char *const cfg_mpa_names[] = { "revision", "crc", "markers",
     "timeout_ms", NULL };
 static const char *const cfg_limits_names[] = { "max_regions",
@@ -55,7 +59,20 @@ cfg_defaults(void)
 	struct rdmad_config *conf = xcalloc(1, sizeof(*conf));
 
 	conf->transport = CFG_TP_AUTO;
-	conf->sctp_port = 5043;
+	/* The SCTP transport's own defaults (transport/sctp.h). */
+	conf->sctp.port = 5043;
+	conf->sctp.streams = 2048;
+	conf->sctp.rto_initial_ms = 1000;
+	conf->sctp.rto_min_ms = 200;
+	conf->sctp.rto_max_ms = 3000;
+	conf->sctp.hb_interval_ms = 1000;
+	conf->sctp.path_max_retrans = 3;
+	conf->sctp.pf_threshold = 1;
+	conf->sctp.sndbuf = 4u << 20;
+	conf->sctp.rcvbuf = 4u << 20;
+	conf->sctp.timeout_ms = 10000;
+	conf->sctp.reorder_chunks = 256;
+	conf->sctp.reorder_bytes = 1u << 20;
 	conf->mpa.revision = 2;
 	conf->mpa.crc = true;
 	conf->mpa.markers = false;
@@ -89,6 +106,8 @@ cfg_free(struct rdmad_config *conf)
 	free(conf->file);
 	for (i = 0; i < conf->nlisten; i++)
 		free(conf->listen[i]);
+	for (i = 0; i < conf->sctp.naddresses; i++)
+		free(conf->sctp.addresses[i]);
 	free(conf->control.socket);
 	free(conf->control.group);
 	for (i = 0; i < conf->log.ndebug; i++)
@@ -296,12 +315,11 @@ cfg_strlist(struct cfg_ctx *c, const config_setting_t *g, const char *name,
 	return 0;
 }
 
-/* One listen address: an IPv4 or IPv6 literal, no duplicates. */
+/* Add an IPv4 or IPv6 literal to list[*n], refusing duplicates. */
 static int
-cfg_listen_one(struct cfg_ctx *c, const config_setting_t *e, const char *v,
-    void *arg)
+cfg_addr_add(struct cfg_ctx *c, const config_setting_t *e, const char *v,
+    char **list, size_t *n)
 {
-	struct rdmad_config *conf = arg;
 	unsigned char a[sizeof(struct in6_addr)], b[sizeof(a)];
 	int fam, bfam;
 	size_t i;
@@ -311,15 +329,35 @@ cfg_listen_one(struct cfg_ctx *c, const config_setting_t *e, const char *v,
 	if (fam == 0)
 		return cfg_err(c, e, "\"%s\" is not an IPv4 or IPv6 address",
 		    v);
-	for (i = 0; i < conf->nlisten; i++) {
-		bfam = inet_pton(AF_INET, conf->listen[i], b) == 1 ?
+	for (i = 0; i < *n; i++) {
+		bfam = inet_pton(AF_INET, list[i], b) == 1 ?
 		    AF_INET : AF_INET6;
-		inet_pton(bfam, conf->listen[i], b);
+		inet_pton(bfam, list[i], b);
 		if (bfam == fam && memcmp(a, b, fam == AF_INET ? 4 : 16) == 0)
 			return cfg_err(c, e, "\"%s\" is listed twice", v);
 	}
-	conf->listen[conf->nlisten++] = xstrdup(v);
+	list[(*n)++] = xstrdup(v);
 	return 0;
+}
+
+/* One listen address: an IPv4 or IPv6 literal, no duplicates. */
+static int
+cfg_listen_one(struct cfg_ctx *c, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	struct rdmad_config *conf = arg;
+
+	return cfg_addr_add(c, e, v, conf->listen, &conf->nlisten);
+}
+
+/* One sctp.addresses entry (bound with sctp_bindx, multihoming). */
+static int
+cfg_sctp_addr_one(struct cfg_ctx *c, const config_setting_t *e,
+    const char *v, void *arg)
+{
+	struct cfg_sctp *sc = arg;
+
+	return cfg_addr_add(c, e, v, sc->addresses, &sc->naddresses);
 }
 
 /* One debug token of log.debug. */
@@ -340,15 +378,13 @@ cfg_debug_one(struct cfg_ctx *c, const config_setting_t *e, const char *v,
 	return 0;
 }
 
-/* Top-level settings: listen, transport, sctp_port. */
+/* Top-level settings: listen, transport. */
 static int
 cfg_read_root(struct cfg_ctx *c, config_setting_t *root,
     struct rdmad_config *conf)
 {
 	config_setting_t *s;
 	const char *v;
-	int64_t n;
-	bool found;
 	int i;
 
 	if (cfg_check_names(c, root, cfg_root_names) == -1)
@@ -367,10 +403,72 @@ cfg_read_root(struct cfg_ctx *c, config_setting_t *root,
 			    "tcp", v);
 		conf->transport = i;
 	}
-	if (cfg_int(c, root, "sctp_port", 1, 65535, &n, &found) == -1)
+	return 0;
+}
+
+/* The first of names[] set in g (for an error about their relation). */
+static config_setting_t *
+cfg_first_of(config_setting_t *g, const char *const *names)
+{
+	config_setting_t *s;
+
+	for (; *names != NULL; names++)
+		if ((s = config_setting_get_member(g, *names)) != NULL)
+			return s;
+	return g;
+}
+
+/*
+ * Group sctp: the SCTP transport (RFC 5043, RFC 4960 protocol
+ * parameters, RFC 7829 PF), mapped onto struct tp_sctp_opts.
+ */
+static int
+cfg_read_sctp(struct cfg_ctx *c, config_setting_t *root,
+    struct rdmad_config *conf)
+{
+	static const char *const rto[] = { "rto_initial_ms", "rto_min_ms",
+	    "rto_max_ms", NULL };
+	static const char *const pf[] = { "pf_threshold",
+	    "path_max_retrans", NULL };
+	struct cfg_sctp *sc = &conf->sctp;
+	config_setting_t *g;
+	uint32_t port = sc->port;
+
+	if (cfg_group(c, root, "sctp", cfg_sctp_names, &g) == -1 || g == NULL)
+		return c->cause ? -1 : 0;
+	if (cfg_u32(c, g, "port", 1, 65535, &port) == -1 ||
+	    cfg_strlist(c, g, "addresses", CFG_MAX_SCTP_ADDRS,
+	    cfg_sctp_addr_one, sc) == -1 ||
+	    cfg_u32(c, g, "streams", 2, 65535, &sc->streams) == -1 ||
+	    cfg_u32(c, g, "rto_initial_ms", 10, 600000,
+	    &sc->rto_initial_ms) == -1 ||
+	    cfg_u32(c, g, "rto_min_ms", 10, 600000, &sc->rto_min_ms) == -1 ||
+	    cfg_u32(c, g, "rto_max_ms", 10, 600000, &sc->rto_max_ms) == -1 ||
+	    cfg_u32(c, g, "hb_interval_ms", 100, 3600000,
+	    &sc->hb_interval_ms) == -1 ||
+	    cfg_u32(c, g, "path_max_retrans", 1, 100,
+	    &sc->path_max_retrans) == -1 ||
+	    cfg_u32(c, g, "pf_threshold", 1, 100, &sc->pf_threshold) == -1 ||
+	    cfg_u32(c, g, "sndbuf", 65536, 268435456, &sc->sndbuf) == -1 ||
+	    cfg_u32(c, g, "rcvbuf", 65536, 268435456, &sc->rcvbuf) == -1 ||
+	    cfg_u32(c, g, "timeout_ms", 100, 600000, &sc->timeout_ms) == -1 ||
+	    cfg_u32(c, g, "reorder_chunks", 1, 65536, &sc->reorder_chunks) ==
+	    -1 ||
+	    cfg_u32(c, g, "reorder_bytes", 4096, 1073741824,
+	    &sc->reorder_bytes) == -1)
 		return -1;
-	if (found)
-		conf->sctp_port = (uint16_t)n;
+	sc->port = (uint16_t)port;
+	/* RFC 4960 §6.3.1: RTO.Min <= RTO.Initial <= RTO.Max. */
+	if (sc->rto_min_ms > sc->rto_initial_ms ||
+	    sc->rto_initial_ms > sc->rto_max_ms)
+		return cfg_err(c, cfg_first_of(g, rto), "rto_min_ms %u <= "
+		    "rto_initial_ms %u <= rto_max_ms %u does not hold",
+		    sc->rto_min_ms, sc->rto_initial_ms, sc->rto_max_ms);
+	/* RFC 7829 §5.2: PFMR <= PMR. */
+	if (sc->pf_threshold > sc->path_max_retrans)
+		return cfg_err(c, cfg_first_of(g, pf), "pf_threshold %u is "
+		    "above path_max_retrans %u", sc->pf_threshold,
+		    sc->path_max_retrans);
 	return 0;
 }
 
@@ -566,6 +664,7 @@ cfg_load(const char *path, struct rdmad_config **out, char **cause)
 	conf->file = xstrdup(path);
 	root = config_root_setting(&cf);
 	if (cfg_read_root(&c, root, conf) == -1 ||
+	    cfg_read_sctp(&c, root, conf) == -1 ||
 	    cfg_read_mpa(&c, root, conf) == -1 ||
 	    cfg_read_limits(&c, root, conf) == -1 ||
 	    cfg_read_control(&c, root, conf) == -1 ||

@@ -65,7 +65,25 @@ cfg_print(FILE *fp, const struct rdmad_config *conf)
 	fputs(";\n", fp);
 	fprintf(fp, "transport = \"%s\";\n",
 	    cfg_transport_name(conf->transport));
-	fprintf(fp, "sctp_port = %u;\n", conf->sctp_port);
+
+	fputs("sctp = {\n", fp);
+	fprintf(fp, "\tport = %u;\n", conf->sctp.port);
+	fputs("\taddresses = ", fp);
+	cfg_print_list(fp, conf->sctp.addresses, conf->sctp.naddresses);
+	fputs(";\n", fp);
+	cfg_print_u64(fp, "streams", conf->sctp.streams);
+	cfg_print_u64(fp, "rto_initial_ms", conf->sctp.rto_initial_ms);
+	cfg_print_u64(fp, "rto_min_ms", conf->sctp.rto_min_ms);
+	cfg_print_u64(fp, "rto_max_ms", conf->sctp.rto_max_ms);
+	cfg_print_u64(fp, "hb_interval_ms", conf->sctp.hb_interval_ms);
+	cfg_print_u64(fp, "path_max_retrans", conf->sctp.path_max_retrans);
+	cfg_print_u64(fp, "pf_threshold", conf->sctp.pf_threshold);
+	cfg_print_u64(fp, "sndbuf", conf->sctp.sndbuf);
+	cfg_print_u64(fp, "rcvbuf", conf->sctp.rcvbuf);
+	cfg_print_u64(fp, "timeout_ms", conf->sctp.timeout_ms);
+	cfg_print_u64(fp, "reorder_chunks", conf->sctp.reorder_chunks);
+	cfg_print_u64(fp, "reorder_bytes", conf->sctp.reorder_bytes);
+	fputs("};\n", fp);
 
 	fputs("mpa = {\n", fp);
 	fprintf(fp, "\trevision = %d;\n", conf->mpa.revision);

@@ -92,6 +92,20 @@ rdmad_streq(const char *a, const char *b)
 	(b) = rdmad_tmp_;						\
 } while (0)
 
+/* Do two sctp groups hold the same numbers (addresses aside)? */
+static bool
+rdmad_sctp_same(const struct cfg_sctp *a, const struct cfg_sctp *b)
+{
+	struct cfg_sctp x, y;
+
+	/* memcpy keeps the (calloc'd, zero) padding for memcmp. */
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	memset(x.addresses, 0, sizeof(x.addresses));
+	memset(y.addresses, 0, sizeof(y.addresses));
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
 /*
  * Keep the settings of `old` that cannot change without a restart in
  * `new`, logging each one that differed.
@@ -113,9 +127,13 @@ rdmad_keep_restart_only(struct rdmad_config *new, struct rdmad_config *old)
 	if (new->transport != old->transport)
 		log_warnx("cfg", "transport: a change needs a restart");
 	new->transport = old->transport;
-	if (new->sctp_port != old->sctp_port)
-		log_warnx("cfg", "sctp_port: a change needs a restart");
-	new->sctp_port = old->sctp_port;
+	differ = !rdmad_sctp_same(&new->sctp, &old->sctp);
+	for (i = 0; !differ && i < new->sctp.naddresses; i++)
+		differ = strcmp(new->sctp.addresses[i],
+		    old->sctp.addresses[i]) != 0;
+	if (differ)
+		log_warnx("cfg", "sctp: a change needs a restart");
+	RDMAD_SWAP(new->sctp, old->sctp);
 	if (memcmp(&new->mpa, &old->mpa, sizeof(new->mpa)) != 0)
 		log_warnx("cfg", "mpa: a change needs a restart");
 	new->mpa = old->mpa;

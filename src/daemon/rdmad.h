@@ -24,6 +24,7 @@ enum cfg_transport {
 };
 
 #define CFG_MAX_LISTEN		16	/* listen addresses */
+#define CFG_MAX_SCTP_ADDRS	8	/* sctp.addresses (TP_SCTP_LOCAL_MAX) */
 #define RDMAD_DRAIN_MS		2000	/* shutdown: graceful closes */
 
 /* Per-client and global bounds (group "limits"). */
@@ -47,7 +48,18 @@ struct rdmad_config {
 	char		*listen[CFG_MAX_LISTEN];	/* IP literals */
 	size_t		 nlisten;	/* 0: every address */
 	int		 transport;	/* enum cfg_transport */
-	uint16_t	 sctp_port;
+	struct cfg_sctp {		/* group "sctp": struct tp_sctp_opts */
+		uint16_t port;		/* the daemons' SCTP port */
+		char	*addresses[CFG_MAX_SCTP_ADDRS];	/* IP literals */
+		size_t	 naddresses;	/* 0: listen's, or any */
+		uint32_t streams;	/* 2..65535 */
+		uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;
+		uint32_t hb_interval_ms;
+		uint32_t path_max_retrans, pf_threshold;
+		uint32_t sndbuf, rcvbuf;
+		uint32_t timeout_ms;	/* set-up; "auto" falls back after */
+		uint32_t reorder_chunks, reorder_bytes;
+	} sctp;
 	struct {
 		int	 revision;	/* 1 or 2 */
 		bool	 crc;

@@ -51,8 +51,44 @@ static const struct {
 	    "a list of strings [ ... ]" },
 	{ "bad-listen-many.conf",
 	    "bad-listen-many.conf:1: listen: more than 16 entries" },
-	{ "bad-sctp-port.conf", "bad-sctp-port.conf:1: sctp_port: 0 is not "
+	{ "bad-sctp-port.conf", "bad-sctp-port.conf:2: sctp.port: 0 is not "
 	    "in the range 1..65535" },
+	{ "bad-sctp-old-port.conf",
+	    "bad-sctp-old-port.conf:2: sctp_port: unknown setting" },
+	{ "bad-sctp-group.conf",
+	    "bad-sctp-group.conf:1: sctp: expected a group { ... }" },
+	{ "bad-sctp-unknown.conf",
+	    "bad-sctp-unknown.conf:3: sctp.stream: unknown setting" },
+	{ "bad-sctp-addr.conf", "bad-sctp-addr.conf:3: sctp.addresses[1]: "
+	    "\"fe80::1::2\" is not an IPv4 or IPv6 address" },
+	{ "bad-sctp-addr-dup.conf", "bad-sctp-addr-dup.conf:2: "
+	    "sctp.addresses[1]: \"10.0.0.1\" is listed twice" },
+	{ "bad-sctp-addr-many.conf", "bad-sctp-addr-many.conf:2: "
+	    "sctp.addresses: more than 8 entries" },
+	{ "bad-sctp-streams.conf", "bad-sctp-streams.conf:2: sctp.streams: "
+	    "1 is not in the range 2..65535" },
+	{ "bad-sctp-rto.conf", "bad-sctp-rto.conf:2: sctp.rto_min_ms: "
+	    "rto_min_ms 100 <= rto_initial_ms 1000 <= rto_max_ms 50 does "
+	    "not hold" },
+	{ "bad-sctp-rto-range.conf", "bad-sctp-rto-range.conf:2: "
+	    "sctp.rto_initial_ms: 5 is not in the range 10..600000" },
+	{ "bad-sctp-hb.conf", "bad-sctp-hb.conf:2: sctp.hb_interval_ms: 0 "
+	    "is not in the range 100..3600000" },
+	{ "bad-sctp-pmr.conf", "bad-sctp-pmr.conf:2: sctp.path_max_retrans: "
+	    "101 is not in the range 1..100" },
+	{ "bad-sctp-pf.conf", "bad-sctp-pf.conf:3: sctp.pf_threshold: "
+	    "pf_threshold 3 is above path_max_retrans 2" },
+	{ "bad-sctp-sndbuf.conf", "bad-sctp-sndbuf.conf:2: sctp.sndbuf: "
+	    "1024 is not in the range 65536..268435456" },
+	{ "bad-sctp-rcvbuf.conf",
+	    "bad-sctp-rcvbuf.conf:2: sctp.rcvbuf: expected an integer" },
+	{ "bad-sctp-timeout.conf", "bad-sctp-timeout.conf:2: "
+	    "sctp.timeout_ms: 600001 is not in the range 100..600000" },
+	{ "bad-sctp-chunks.conf", "bad-sctp-chunks.conf:2: "
+	    "sctp.reorder_chunks: 0 is not in the range 1..65536" },
+	{ "bad-sctp-bytes.conf", "bad-sctp-bytes.conf:2: "
+	    "sctp.reorder_bytes: 1073741825 is not in the range "
+	    "4096..1073741824" },
 	{ "bad-limits-group.conf",
 	    "bad-limits-group.conf:1: limits: expected a group { ... }" },
 	{ "bad-limits-qps.conf", "bad-limits-qps.conf:2: limits.max_qps: "
@@ -183,7 +219,20 @@ test_defaults(void)
 	CU_ASSERT_PTR_NULL(cause);
 	CU_ASSERT_EQUAL(conf->nlisten, 0);
 	CU_ASSERT_EQUAL(conf->transport, CFG_TP_AUTO);
-	CU_ASSERT_EQUAL(conf->sctp_port, 5043);
+	CU_ASSERT_EQUAL(conf->sctp.port, 5043);
+	CU_ASSERT_EQUAL(conf->sctp.naddresses, 0);
+	CU_ASSERT_EQUAL(conf->sctp.streams, 2048);
+	CU_ASSERT_EQUAL(conf->sctp.rto_initial_ms, 1000);
+	CU_ASSERT_EQUAL(conf->sctp.rto_min_ms, 200);
+	CU_ASSERT_EQUAL(conf->sctp.rto_max_ms, 3000);
+	CU_ASSERT_EQUAL(conf->sctp.hb_interval_ms, 1000);
+	CU_ASSERT_EQUAL(conf->sctp.path_max_retrans, 3);
+	CU_ASSERT_EQUAL(conf->sctp.pf_threshold, 1);
+	CU_ASSERT_EQUAL(conf->sctp.sndbuf, 4194304);
+	CU_ASSERT_EQUAL(conf->sctp.rcvbuf, 4194304);
+	CU_ASSERT_EQUAL(conf->sctp.timeout_ms, 10000);
+	CU_ASSERT_EQUAL(conf->sctp.reorder_chunks, 256);
+	CU_ASSERT_EQUAL(conf->sctp.reorder_bytes, 1048576);
 	CU_ASSERT_EQUAL(conf->mpa.revision, 2);
 	CU_ASSERT_TRUE(conf->mpa.crc);
 	CU_ASSERT_FALSE(conf->mpa.markers);
@@ -218,7 +267,22 @@ test_full(void)
 	CU_ASSERT_STRING_EQUAL(conf->listen[1], "::1");
 	CU_ASSERT_STRING_EQUAL(conf->listen[2], "192.0.2.7");
 	CU_ASSERT_EQUAL(conf->transport, CFG_TP_TCP);
-	CU_ASSERT_EQUAL(conf->sctp_port, 9999);
+	CU_ASSERT_EQUAL(conf->sctp.port, 9999);
+	CU_ASSERT_EQUAL_FATAL(conf->sctp.naddresses, 2);
+	CU_ASSERT_STRING_EQUAL(conf->sctp.addresses[0], "192.0.2.7");
+	CU_ASSERT_STRING_EQUAL(conf->sctp.addresses[1], "2001:db8::7");
+	CU_ASSERT_EQUAL(conf->sctp.streams, 2);
+	CU_ASSERT_EQUAL(conf->sctp.rto_initial_ms, 500);
+	CU_ASSERT_EQUAL(conf->sctp.rto_min_ms, 100);
+	CU_ASSERT_EQUAL(conf->sctp.rto_max_ms, 60000);
+	CU_ASSERT_EQUAL(conf->sctp.hb_interval_ms, 3600000);
+	CU_ASSERT_EQUAL(conf->sctp.path_max_retrans, 100);
+	CU_ASSERT_EQUAL(conf->sctp.pf_threshold, 100);
+	CU_ASSERT_EQUAL(conf->sctp.sndbuf, 65536);
+	CU_ASSERT_EQUAL(conf->sctp.rcvbuf, 268435456);
+	CU_ASSERT_EQUAL(conf->sctp.timeout_ms, 100);
+	CU_ASSERT_EQUAL(conf->sctp.reorder_chunks, 65536);
+	CU_ASSERT_EQUAL(conf->sctp.reorder_bytes, 4096);
 	CU_ASSERT_EQUAL(conf->mpa.revision, 1);
 	CU_ASSERT_FALSE(conf->mpa.crc);
 	CU_ASSERT_TRUE(conf->mpa.markers);

@@ -40,6 +40,7 @@ UD_SCTP=${UD_SCTP:-}
 UD_CONF=${UD_CONF:-}
 UD_SOCKDIR=${UD_SOCKDIR:-/dev/shm/rdmad-uml}
 ud_names=
+ud_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # ud_wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
 ud_wait_for() {
@@ -71,7 +72,7 @@ ud_boot() {
 	done
 	UD_DIR=$(mktemp -d "${UML_RUN_DIR:-$PWD}/uml.XXXXXX") || exit 99
 	export UD_DIR
-	exec "$(dirname "$script")/uml-run" "${opts[@]}" --dir "$UD_DIR" -- \
+	exec "$ud_here/uml-run" "${opts[@]}" --dir "$UD_DIR" -- \
 	    /bin/bash "$script" --guest "$@"
 }
 

@@ -70,7 +70,7 @@ fail() { echo "bench/uml-run.sh: $*" >&2; status=1; }
 tp=${UML_BENCH_TRANSPORT:-sctp}
 UD_TRANSPORT=$tp
 ud_conf a 127.0.0.1 && ud_conf b 127.0.0.2 || exit 1
-ud_start a && ud_start b || exit 1
+ud_start a && ud_start b || { st=$?; ud_stop_all; exit $st; }
 "$RDBENCH" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv.log" 2>&1 &
 pids="$pids $!"
 iperf3 -s -B 127.0.0.2 -p $((port + 1)) > "$UD_DIR/iperf3.log" 2>&1 &

@@ -36,7 +36,7 @@ fail=0
 port=7050
 
 ud_conf a 10.1.1.1 10.1.2.1 && ud_conf b 10.1.1.2 10.1.2.2 || exit 1
-ud_start a a && ud_start b b || { ud_stop_all; exit 1; }
+ud_start a a && ud_start b b || { st=$?; ud_stop_all; exit $st; }
 trap 'ud_stop_all' EXIT
 echo "# daemons: a 10.1.1.1+10.1.2.1, b 10.1.1.2+10.1.2.2, transport" \
     "$UD_TRANSPORT; run folder $UD_DIR"

@@ -31,7 +31,7 @@ port=7060
 fail=0
 
 ud_conf a 10.1.1.1 10.1.2.1 && ud_conf b 10.1.1.2 10.1.2.2 || exit 1
-ud_start a a && ud_start b b || { ud_stop_all; exit 1; }
+ud_start a a && ud_start b b || { st=$?; ud_stop_all; exit $st; }
 trap 'ud_stop_all' EXIT
 $(ud_nsx b) "$RDBENCH" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv.log" 2>&1 &
 srv=$!

@@ -68,7 +68,7 @@ fail() { echo "bench/uml-run.sh: $*" >&2; status=1; }
 # The daemons' transport, and that of the "sctp" rows (tcp only to
 # debug this script where the daemons cannot use SCTP).
 tp=${UML_BENCH_TRANSPORT:-sctp}
-UD_TRANSPORT=$tp
+UD_TRANSPORT=auto	# listeners on both; each rdbench client chooses
 ud_conf a 127.0.0.1 && ud_conf b 127.0.0.2 || exit 1
 ud_start a && ud_start b || { st=$?; ud_stop_all; exit $st; }
 "$RDBENCH" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv.log" 2>&1 &
@@ -78,6 +78,7 @@ pids="$pids $!"
 sockperf server --tcp -i 127.0.0.2 -p $((port + 2)) > "$UD_DIR/sockperf.log" 2>&1 &
 pids="$pids $!"
 trap 'kill $pids 2>/dev/null; ud_stop_all' EXIT
+[ "$tp" = tcp ] || ud_has_sctp a || exit 1
 ud_wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||
     { fail "rdbench server: $(tail -n 3 "$UD_DIR/srv.log")"; exit 1; }
 sleep 0.5

@@ -29,6 +29,7 @@ fi
 # other path at once; heartbeats every 100 ms find the path back.
 UD_SCTP="rto_initial_ms = 100; rto_min_ms = 30; rto_max_ms = 200;
     hb_interval_ms = 100; path_max_retrans = 3; pf_threshold = 1;"
+UD_TRANSPORT=${UD_TRANSPORT:-sctp}
 stall_max=${UD_STALL_MAX:-1000}
 secs=8
 RDMACTL=${RDMACTL:-$PWD/rdmactl}
@@ -47,7 +48,27 @@ path_back() {
 	tail -n +"$3" "$(ud_log "$1")" | grep -q "path $2: available"
 }
 
-# paths NAME: what rdmactl says of daemon NAME's peers (if it can).
+# paths_active NAME ADDR...: rdmactl peers -j of daemon NAME lists every
+# ADDR as a path in state "active" (exit 2 when it lists no path at all).
+paths_active() {
+	local name=$1
+	shift
+	ud_in "$name" "$RDMACTL" -S "$(ud_sock "$name")" peers -j 2>/dev/null |
+	    python3 -c '
+import json, sys
+want = set(sys.argv[1:])
+try:
+    peers = json.load(sys.stdin)
+except ValueError:
+    sys.exit(2)
+paths = [p for peer in peers for p in peer.get("paths", [])]
+if not paths:
+    sys.exit(2)
+got = set(p["address"] for p in paths if p["state"] == "active")
+sys.exit(0 if want <= got else 1)' "$@"
+}
+
+# paths NAME: what rdmactl says of daemon NAME's peers, for the log.
 paths() {
 	ud_in "$1" "$RDMACTL" -S "$(ud_sock "$1")" peers 2>/dev/null |
 	    sed "s/^/#   $1: /"
@@ -87,15 +108,22 @@ case_run() {
 		    "(bound $stall_max ms)"
 		fail=1
 	fi
-	# The cut path is back in both daemons' view.
-	if ud_wait_for 100 path_back a 10.1.1.2 "$la" &&
-	    ud_wait_for 100 path_back b 10.1.1.1 "$lb"; then
-		echo "ok   - $name: both daemons see the primary path available again"
+	# The cut path is back in both daemons' view: rdmactl peers -j
+	# shows both paths active (the transport's log says so too).
+	if ud_wait_for 100 paths_active a 10.1.1.2 10.1.2.2 &&
+	    ud_wait_for 100 paths_active b 10.1.1.1 10.1.2.1; then
+		echo "ok   - $name: rdmactl peers: both paths active again on both daemons"
 	else
-		echo "FAIL - $name: the primary path did not come back within 10 s"
-		grep "path " "$(ud_log a)" "$(ud_log b)" | tail -n 8 | sed 's/^/#   /'
+		echo "FAIL - $name: both paths not active again within 10 s"
 		fail=1
 	fi
+	if path_back a 10.1.1.2 "$la" && path_back b 10.1.1.1 "$lb"; then
+		echo "ok   - $name: both daemons logged the primary path available again"
+	else
+		echo "FAIL - $name: no \"path ...: available\" in the daemons' logs"
+		fail=1
+	fi
+	grep -h "path " "$(ud_log a)" "$(ud_log b)" | tail -n 4 | sed 's/^/#   /'
 	paths a
 }
 

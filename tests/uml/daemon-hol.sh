@@ -30,9 +30,12 @@ bound_ms=${HOL_BOUND_MS:-100}
 port=7060
 fail=0
 
+# Listeners on SCTP and TCP; each rdbench client chooses (--transport).
+UD_TRANSPORT=${UD_TRANSPORT:-auto}
 ud_conf a 10.1.1.1 10.1.2.1 && ud_conf b 10.1.1.2 10.1.2.2 || exit 1
 ud_start a a && ud_start b b || { st=$?; ud_stop_all; exit $st; }
 trap 'ud_stop_all' EXIT
+ud_has_sctp a || { echo "SKIP: the SCTP half needs it"; exit 77; }
 $(ud_nsx b) "$RDBENCH" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv.log" 2>&1 &
 srv=$!
 ud_wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||

@@ -6,13 +6,14 @@
 #
 #   UD_DIR        the per-run folder on the host (uml-run --dir): configs
 #                 and logs go there and are kept when the run fails
-#   UD_TRANSPORT  the daemons' "transport": sctp (default), tcp or auto;
-#                 switching a test between SCTP and TCP/MPA is this one
-#                 variable
+#   UD_TRANSPORT  the daemons' "transport": sctp (default), tcp or auto
+#                 (listeners on both, each client QP chooses); switching
+#                 a test between SCTP and TCP/MPA is this one variable
 #   UD_SCTP       extra settings inside the config's sctp = { } group
 #                 (timers of a test), e.g. "rto_min_ms = 50;"
 #   UD_CONF       extra top-level config lines
-#   RDMAD         the daemon binary (default: ./rdmad, the build dir)
+#   RDMAD, RDMACTL  the binaries (default: ./rdmad, ./rdmactl: the build
+#                 dir is the working directory)
 #
 # Control sockets live in a guest tmpfs (UNIX sockets on hostfs are not
 # reliable), under $UD_SOCKDIR; ud_sock NAME prints the path.
@@ -22,6 +23,7 @@
 #   ud_start NAME [NS]     start rdmad NAME in the foreground (inside
 #                          netns NS), wait until its socket exists; 1
 #                          on failure, 77 when rdmad has no SCTP
+#   ud_has_sctp NAME       its rdmactl status says SCTP is available
 #   ud_stop NAME           SIGTERM, SIGKILL after 5 s; 1 if it did not
 #                          exit cleanly (status 0)
 #   ud_stop_all            every daemon started here
@@ -36,7 +38,6 @@
 # folder, exports UD_DIR and runs "bash SCRIPT --guest ARGS" there.
 
 RDMAD=${RDMAD:-$PWD/rdmad}
-UD_TRANSPORT=${UD_TRANSPORT:-sctp}
 UD_SCTP=${UD_SCTP:-}
 UD_CONF=${UD_CONF:-}
 UD_SOCKDIR=${UD_SOCKDIR:-/dev/shm/rdmad-uml}
@@ -96,8 +97,8 @@ ud_conf() {
 	{
 		echo "# rdmad $name, written by tests/uml/lib-daemons.sh"
 		echo "listen = [ \"$1\" ];"
-		echo "transport = \"$UD_TRANSPORT\";"
-		if [ "$UD_TRANSPORT" != tcp ]; then
+		echo "transport = \"${UD_TRANSPORT:-sctp}\";"
+		if [ "${UD_TRANSPORT:-sctp}" != tcp ]; then
 			echo "sctp = { addresses = [ $list ]; $UD_SCTP };"
 		fi
 		echo "limits = { max_reg_bytes = 1073741824; max_qps = 4096;"
@@ -155,6 +156,19 @@ ud_start() {
 		return 1
 	fi
 	return 0
+}
+
+# ud_has_sctp NAME: rdmactl status of daemon NAME says SCTP is
+# available; else prints why (its WHY column) and returns 1.
+ud_has_sctp() {
+	local line
+	line=$(ud_in "$1" "${RDMACTL:-$PWD/rdmactl}" -S "$(ud_sock "$1")" \
+	    status 2>&1 | grep '^sctp ')
+	case $line in
+	sctp*\ yes\ *) return 0 ;;
+	esac
+	echo "rdmad $1: no SCTP: $(echo "$line" | sed 's/^sctp *no *[a-z]* *[0-9]* *[0-9]* *//')"
+	return 1
 }
 
 # ud_stop NAME: SIGTERM, then SIGKILL after 5 s; 1 unless it exited 0.

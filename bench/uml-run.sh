@@ -13,7 +13,9 @@
 #     a raw TCP ping-pong on the same loopback (sockperf supports TCP and
 #     UDP only);
 #   - the QP set-up rate (create + connect + accept + destroy) on SCTP
-#     streams against TCP/MPA connections between the same daemons.
+#     streams against TCP/MPA connections between the same daemons;
+#   - for each rdbench figure, the daemons' context switches per second
+#     and CPU use meanwhile (perf does not work inside UML).
 # Every figure: median, min and max over the runs, its baseline's median
 # and the ratio, the target where the project has one.  Output: a table
 # on stdout, DIR/bench.csv, DIR/bench.md, DIR/raw.csv (every run).
@@ -96,6 +98,33 @@ rdbench() {
 	    "$UD_DIR/client.out" >> "$raw"
 }
 
+# cnt: context switches and CPU ticks of both daemons together.
+cnt() {
+	local p cs=0 t=0 v
+	for p in $ud_pid_a $ud_pid_b; do
+		v=$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "/proc/$p/status")
+		cs=$((cs + v))
+		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat")
+		t=$((t + v))
+	done
+	echo "$cs $t $(date +%s.%N)"
+}
+
+# counted RUN LABEL ARGS...: rdbench RUN ARGS..., and the daemons'
+# context switches per second and CPU (% of the guest's one CPU) meanwhile
+# (perf does not work in UML: these counters are the profile).
+counted() {
+	local r=$1 label=$2 c0 c1
+	shift 2
+	c0=$(cnt)
+	rdbench "$r" "$@"
+	c1=$(cnt)
+	echo "$c0 $c1" | awk -v OFS=, -v r="$r" -v l="$label" -v hz="$(getconf CLK_TCK)" '{
+	    dt = $6 - $3; if (dt <= 0) exit
+	    printf "daemons,%s_cswitch,0,1,%d,%.1f,1/s\n", l, r, ($4 - $1) / dt
+	    printf "daemons,%s_cpu,0,1,%d,%.1f,%%\n", l, r, ($5 - $2) / hz / dt * 100 }' >> "$raw"
+}
+
 # iperf3 --sctp, 64 KiB messages, 4 MiB socket buffers like the daemons.
 iperf_sctp() {
 	local bps
@@ -122,12 +151,13 @@ sockperf_tcp() {
 
 for r in $(seq 1 "$runs"); do
 	echo "# run $r/$runs" >&2
-	rdbench "$r" sctp "$tp" -t write,read -z 1M -T "$secs"
+	counted "$r" write sctp "$tp" -t write -z 1M -T "$secs"
+	counted "$r" read sctp "$tp" -t read -z 1M -T "$secs"
 	iperf_sctp "$r"
-	rdbench "$r" sctp "$tp" -t lat -T "$secs"
+	counted "$r" lat sctp "$tp" -t lat -T "$secs"
 	sockperf_tcp "$r"
-	rdbench "$r" sctp "$tp" -t setup -T "$secs"
-	rdbench "$r" tcp tcp -t setup -T "$secs"
+	counted "$r" setup sctp "$tp" -t setup -T "$secs"
+	counted "$r" tcp_setup tcp tcp -t setup -T "$secs"
 done
 grep -h "association\|SCTP" "$(ud_log a)" | head -n 3 | sed 's/^/# daemon a: /' >&2
 

@@ -312,9 +312,14 @@ enum rdmad_qp_state {
 	RDMAD_QPS_ERROR
 };
 
-/* Transport preference and result. */
+/*
+ * Transport preference and result.  AUTO leaves the choice to the
+ * daemon's rdmad.conf "transport" (default "auto": a connect tries SCTP
+ * first and falls back to TCP/MPA when this host has no SCTP, the peer
+ * refuses SCTP or does not answer in time; a listener listens on both).
+ */
 enum rdmad_transport {
-	RDMAD_TRANSPORT_AUTO = 0,	/* SCTP first, TCP/MPA on failure */
+	RDMAD_TRANSPORT_AUTO = 0,	/* the daemon's default */
 	RDMAD_TRANSPORT_SCTP,
 	RDMAD_TRANSPORT_TCP
 };
@@ -399,6 +404,24 @@ int		 rdmad_destroy_qp(struct rdmad_qp *qp);
  */
 int		 rdmad_listen(rdmad_ctx_t *ctx, uint16_t port,
 		    unsigned int backlog, struct rdmad_listener **l);
+
+/* Options of rdmad_listen_with(). */
+struct rdmad_listen_attr {
+	unsigned int		 backlog;	/* as for rdmad_listen() */
+	enum rdmad_transport	 transport;	/* AUTO: the daemon's default
+						 * (both when "auto"); SCTP or
+						 * TCP: that one only */
+};
+
+/*
+ * rdmad_listen() with a choice of transport.  -EPROTONOSUPPORT when SCTP
+ * is asked and the daemon's host has no kernel SCTP; -EINVAL for an
+ * unknown transport.  rdmad_listen() is rdmad_listen_with() with
+ * transport AUTO.
+ */
+int		 rdmad_listen_with(rdmad_ctx_t *ctx, uint16_t port,
+		    const struct rdmad_listen_attr *attr,
+		    struct rdmad_listener **l);
 
 /*
  * Stop listening and release the listener.  Requests already taken with

@@ -208,6 +208,8 @@ cli_ping(const struct cli_opts *o, int argc, char **argv)
 		    "[-s size] HOST[:PORT]");
 		return CLI_EXIT_USAGE;
 	}
+	/* One line per round trip, as it happens (like ping(8)). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if ((r = cli_ep_open(&e, o->socket, size)) != CLI_EXIT_OK)
 		goto out;
 	r = CLI_EXIT_FAIL;

@@ -153,11 +153,112 @@ cli_status(const struct cli_opts *o, const struct cli_recs *r)
 	ct_free(&t);
 }
 
+/* The name of a path state (CTLA_PATH_*). */
+static const char *
+cli_path_state(uint32_t st, bool json)
+{
+	switch (st) {
+	case CTLA_PATH_ACTIVE:
+		return "active";
+	case CTLA_PATH_INACTIVE:
+		return "inactive";
+	case CTLA_PATH_PF:
+		return json ? "potentially-failed" : "PF";
+	case CTLA_PATH_UNCONFIRMED:
+		return "unconfirmed";
+	}
+	return "?";
+}
+
+/* One peer (TCP) or association (SCTP) and its paths, as text. */
+static void
+cli_peer_text(const struct ctla_peer *p, const struct cli_rec *paths,
+    size_t np)
+{
+	char streams[32], rtx[24], fo[24];
+	size_t k;
+
+	if (p->transport == CTLA_TP_SCTP) {
+		snprintf(streams, sizeof(streams), "%u/%u", p->nqps,
+		    p->streams);
+		snprintf(fo, sizeof(fo), "%llu",
+		    (unsigned long long)p->failovers);
+		if (p->flags & CTLA_PEER_RTX)
+			snprintf(rtx, sizeof(rtx), "%llu",
+			    (unsigned long long)p->retransmits);
+		else
+			snprintf(rtx, sizeof(rtx), "-");
+	} else {
+		snprintf(streams, sizeof(streams), "%u", p->nqps);
+		snprintf(rtx, sizeof(rtx), "-");
+		snprintf(fo, sizeof(fo), "-");
+	}
+	printf("%-40s  %-9s  %11s  %7s  %9s  %s\n", p->addr,
+	    cli_tp_name(p->transport), streams, rtx, fo, np ? "" : "-");
+	for (k = 0; k < np; k++) {
+		const struct ctla_path *a = &paths[k].m.path;
+
+		printf("    path %s%s: %s, srtt %u ms, rto %u ms, mtu %u\n",
+		    a->addr, a->primary ? " (primary)" : "",
+		    cli_path_state(a->state, false), a->rtt_us / 1000,
+		    a->rto_ms, a->mtu);
+	}
+}
+
+/* The same as JSON; every key present, null where it does not apply. */
+static void
+cli_peer_json(struct cli_json *j, const struct ctla_peer *p,
+    const struct cli_rec *paths, size_t np)
+{
+	bool sctp = p->transport == CTLA_TP_SCTP;
+	size_t k;
+
+	cj_open(j, NULL, '{');
+	cj_str(j, "peer", p->addr);
+	cj_str(j, "transport", cli_tp_name(p->transport));
+	cj_u64(j, "qps", p->nqps);
+	if (sctp) {
+		cj_u64(j, "streams", p->streams);
+		cj_bool(j, "initiator", (p->flags & CTLA_PEER_INITIATOR) != 0);
+		cj_bool(j, "up", (p->flags & CTLA_PEER_UP) != 0);
+		cj_u64(j, "max_segment", p->max_seg);
+		if (p->flags & CTLA_PEER_RTX)
+			cj_u64(j, "retransmits", p->retransmits);
+		else
+			cj_null(j, "retransmits");
+		cj_u64(j, "failovers", p->failovers);
+	} else {
+		cj_null(j, "streams");
+		cj_null(j, "initiator");
+		cj_null(j, "up");
+		cj_null(j, "max_segment");
+		cj_null(j, "retransmits");
+		cj_null(j, "failovers");
+	}
+	cj_open(j, "paths", '[');
+	for (k = 0; k < np; k++) {
+		const struct ctla_path *a = &paths[k].m.path;
+
+		cj_open(j, NULL, '{');
+		cj_str(j, "address", a->addr);
+		cj_str(j, "state", cli_path_state(a->state, true));
+		cj_bool(j, "primary", a->primary != 0);
+		cj_u64(j, "rtt_us", a->rtt_us);
+		cj_u64(j, "rto_ms", a->rto_ms);
+		cj_u64(j, "mtu", a->mtu);
+		cj_u64(j, "cwnd", a->cwnd);
+		cj_close(j, '}');
+	}
+	cj_close(j, ']');
+	cj_close(j, '}');
+}
+
+/* peers (alias assoc): TCP peers and SCTP associations with paths. */
 static void
 cli_peers(const struct cli_opts *o, const struct cli_recs *r)
 {
 	struct cli_json j;
-	size_t i, k, np;
+	size_t i, np;
 
 	if (o->json) {
 		cj_begin(&j, stdout);
@@ -165,52 +266,18 @@ cli_peers(const struct cli_opts *o, const struct cli_recs *r)
 	} else if (r->n == 0)
 		printf("no peers\n");
 	else
-		printf("%-40s  %-9s  %3s  %s\n", "PEER", "TRANSPORT", "QPS",
-		    "PATHS");
+		printf("%-40s  %-9s  %11s  %7s  %9s  %s\n", "PEER",
+		    "TRANSPORT", "QPS/STREAMS", "RTX", "FAILOVERS", "PATHS");
 	for (i = 0; i < r->n; i++) {
-		const struct ctla_peer *p = &r->v[i].m.peer;
-
 		if (r->v[i].type != CTLA_MSG_PEER)
 			continue;
 		for (np = 0; i + 1 + np < r->n &&
 		    r->v[i + 1 + np].type == CTLA_MSG_PATH; np++)
 			continue;
-		if (!o->json) {
-			printf("%-40s  %-9s  %3u  %s\n", p->addr,
-			    cli_tp_name(p->transport), p->nqps,
-			    np ? "" : "-");
-			for (k = 0; k < np; k++) {
-				const struct ctla_path *a =
-				    &r->v[i + 1 + k].m.path;
-
-				printf("    path %s%s: %s, rtt %u us, rto %u "
-				    "ms\n", a->addr, a->primary ?
-				    " (primary)" : "", a->state == 1 ?
-				    "active" : a->state == 3 ?
-				    "potentially failed" : "inactive",
-				    a->rtt_us, a->rto_ms);
-			}
-			continue;
-		}
-		cj_open(&j, NULL, '{');
-		cj_str(&j, "peer", p->addr);
-		cj_str(&j, "transport", cli_tp_name(p->transport));
-		cj_u64(&j, "qps", p->nqps);
-		cj_open(&j, "paths", '[');
-		for (k = 0; k < np; k++) {
-			const struct ctla_path *a = &r->v[i + 1 + k].m.path;
-
-			cj_open(&j, NULL, '{');
-			cj_str(&j, "address", a->addr);
-			cj_str(&j, "state", a->state == 1 ? "active" :
-			    a->state == 3 ? "potentially-failed" : "inactive");
-			cj_bool(&j, "primary", a->primary != 0);
-			cj_u64(&j, "rtt_us", a->rtt_us);
-			cj_u64(&j, "rto_ms", a->rto_ms);
-			cj_close(&j, '}');
-		}
-		cj_close(&j, ']');
-		cj_close(&j, '}');
+		if (o->json)
+			cli_peer_json(&j, &r->v[i].m.peer, &r->v[i + 1], np);
+		else
+			cli_peer_text(&r->v[i].m.peer, &r->v[i + 1], np);
 	}
 	if (o->json) {
 		cj_close(&j, ']');

@@ -42,7 +42,8 @@ cli_usage(FILE *fp)
 	    "  -h         this help\n"
 	    "commands:\n"
 	    "  status                 version, uptime, transports, counts\n"
-	    "  peers                  remote daemons and their paths\n"
+	    "  peers (assoc)          TCP peers, SCTP associations and their "
+	    "paths\n"
 	    "  qps                    queue pairs: state, transport, peer, "
 	    "counters\n"
 	    "  mrs                    memory regions and windows\n"
@@ -106,6 +107,8 @@ main(int argc, char *argv[])
 		return CLI_EXIT_USAGE;
 	}
 	cmd = argv[optind];
+	if (strcmp(cmd, "assoc") == 0)
+		cmd = "peers";
 	argc -= optind;
 	argv += optind;
 	if ((q = ctla_query_lookup(cmd)) != 0) {

@@ -11,8 +11,10 @@
 
 #include "common/log.h"
 #include "daemon/admin.h"
+#include "daemon/conn.h"
 #include "daemon/session.h"
 #include "engine/engine.h"
+#include "transport/sctp.h"
 #include "wire/ctladmin.h"
 
 /*
@@ -26,8 +28,10 @@
  * destroyed, and a listing adds the live QPs to those totals.  Each QP's
  * first Terminate (sent or received) is counted by (transport,
  * direction, layer, type, code) when the engine reports the state
- * change.  Retransmits and failovers are SCTP's to count; TCP leaves
- * them to the kernel (flags say which counters are valid).
+ * change.  Retransmits and failovers are SCTP's to count (summed over
+ * the live associations: SCTP_GET_ASSOC_STATS and the path changes the
+ * transport saw); TCP leaves them to the kernel (flags say which
+ * counters are valid).
  */
 
 #define ADMIN_NTERMS	64	/* distinct Terminate rows kept */
@@ -191,6 +195,29 @@ admin_finish(struct admin_reply *r)
 	return 0;
 }
 
+/* SCTP's retransmits and failovers, summed over the live associations
+ * (the kernel's counters go with an association). */
+static void
+admin_sctp_counters(struct ctla_stats *st)
+{
+	struct tp *tp = conn_tp_of(TP_SCTP);
+	struct tp_sctp_assoc_info ai;
+	unsigned int i, n;
+	bool rtx = true;
+
+	if (tp == NULL)
+		return;
+	n = tp_sctp_assoc_count(tp);
+	for (i = 0; i < n; i++) {
+		if (tp_sctp_assoc_info(tp, i, &ai) != 0)
+			continue;
+		rtx = rtx && ai.has_rtx;
+		st->retransmits += ai.retransmits;
+		st->failovers += ai.failovers;
+	}
+	st->flags = CTLA_ST_FAILOVER | (rtx ? CTLA_ST_RETRANS : 0);
+}
+
 static void
 admin_stats(struct admin_reply *r)
 {
@@ -218,6 +245,8 @@ admin_stats(struct admin_reply *r)
 		snprintf(m.stats.transport, sizeof(m.stats.transport), "%s",
 		    admin_tp_names[tp]);
 		m.stats.nqps = n;
+		if (tp == CTLA_TP_SCTP)
+			admin_sctp_counters(&m.stats);
 		m.stats.tx_bytes = tot.tx_bytes;
 		m.stats.rx_bytes = tot.rx_bytes;
 		m.stats.tx_segs = tot.tx_segments;

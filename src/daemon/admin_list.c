@@ -4,14 +4,17 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/sctp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "daemon/admin.h"
+#include "daemon/conn.h"
 #include "daemon/session.h"
 #include "engine/engine.h"
+#include "transport/sctp.h"
 #include "transport/transport.h"
 #include "wire/ctladmin.h"
 
@@ -37,28 +40,12 @@ admin_count(enum sess_kind kind, uint32_t tp)
 	return n;
 }
 
-/* SCTP: can this kernel open an SCTP socket at all? */
-static bool
-admin_sctp_probe(char *why, size_t len)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP);
-
-	if (fd == -1) {
-		snprintf(why, len, "no SCTP in this kernel: "
-		    "socket(IPPROTO_SCTP): %s", strerror(errno));
-		return false;
-	}
-	close(fd);
-	snprintf(why, len, "the kernel has SCTP; rdmad's SCTP transport is "
-	    "not built yet");
-	return false;
-}
-
 void
 admin_status(struct admin_reply *r)
 {
 	union ctla_any m;
 	char why[CTLA_WHY_LEN] = "";
+	const char *nosctp;
 	uint32_t nlst;
 
 	if (!admin_item(r))
@@ -81,12 +68,24 @@ admin_status(struct admin_reply *r)
 		    rdmad.conf->file);
 	admin_send(r, CTLA_MSG_STATUS, &m);
 
+	/* Availability as the transports' available() said at start-up. */
 	memset(&m, 0, sizeof(m));
 	snprintf(m.transport.name, sizeof(m.transport.name), "sctp");
 	m.transport.kind = CTLA_TP_SCTP;
-	m.transport.available = admin_sctp_probe(m.transport.why,
-	    sizeof(m.transport.why));
+	m.transport.available = conn_tp_sctp(&nosctp);
+	m.transport.in_use = m.transport.available;
+	m.transport.nlisteners = conn_nlisteners(TP_SCTP);
 	m.transport.nqps = admin_count(SESS_QP, CTLA_TP_SCTP);
+	if (m.transport.available)
+		snprintf(m.transport.why, sizeof(m.transport.why), "SCTP "
+		    "(RFC 5043) on port %u, %u streams%s",
+		    rdmad.conf->sctp.port, rdmad.conf->sctp.streams,
+		    rdmad.conf->transport == CFG_TP_TCP ? ", when asked" :
+		    rdmad.conf->transport == CFG_TP_SCTP ? ", as configured" :
+		    ", first choice of \"auto\"");
+	else
+		snprintf(m.transport.why, sizeof(m.transport.why), "%s",
+		    nosctp);
 	admin_send(r, CTLA_MSG_TRANSPORT, &m);
 
 	memset(&m, 0, sizeof(m));
@@ -94,7 +93,7 @@ admin_status(struct admin_reply *r)
 	m.transport.kind = CTLA_TP_TCP;
 	m.transport.available = tp_tcp_ops.available(why, sizeof(why));
 	m.transport.in_use = m.transport.available;
-	m.transport.nlisteners = nlst;
+	m.transport.nlisteners = conn_nlisteners(TP_TCP);
 	m.transport.nqps = admin_count(SESS_QP, CTLA_TP_TCP);
 	snprintf(m.transport.why, sizeof(m.transport.why), "%s",
 	    m.transport.available ? (rdmad.conf->transport == CFG_TP_TCP ?
@@ -131,7 +130,69 @@ admin_peer_seen(const struct sess_obj *o)
 	return false;
 }
 
-/* One PEER per (transport, address) with live QPs; TCP has no paths. */
+/* The CTLA_PATH_* of a kernel path state (SCTP_ACTIVE, ...). */
+static uint32_t
+admin_path_state(int st)
+{
+	switch (st) {
+	case SCTP_ACTIVE:
+		return CTLA_PATH_ACTIVE;
+#ifdef SCTP_PF
+	case SCTP_PF:
+		return CTLA_PATH_PF;
+#endif
+	case SCTP_UNCONFIRMED:
+		return CTLA_PATH_UNCONFIRMED;
+	default:
+		return CTLA_PATH_INACTIVE;
+	}
+}
+
+/* One PEER per SCTP association, then one PATH per peer address. */
+static void
+admin_sctp_peers(struct admin_reply *r)
+{
+	struct tp *tp = conn_tp_of(TP_SCTP);
+	struct tp_sctp_assoc_info ai;
+	union ctla_any m;
+	unsigned int i, k, n;
+
+	n = tp != NULL ? tp_sctp_assoc_count(tp) : 0;
+	for (i = 0; i < n; i++) {
+		if (!admin_item(r) || tp_sctp_assoc_info(tp, i, &ai) != 0)
+			continue;
+		memset(&m, 0, sizeof(m));
+		conn_host_str((struct sockaddr *)&ai.peer, ai.peer_len,
+		    m.peer.addr, sizeof(m.peer.addr));
+		m.peer.transport = CTLA_TP_SCTP;
+		m.peer.nqps = ai.in_use;
+		m.peer.npaths = ai.npaths;
+		m.peer.streams = ai.streams;
+		m.peer.flags = (ai.initiator ? CTLA_PEER_INITIATOR : 0) |
+		    (ai.up ? CTLA_PEER_UP : 0) |
+		    (ai.has_rtx ? CTLA_PEER_RTX : 0);
+		m.peer.max_seg = (uint32_t)ai.max_seg;
+		m.peer.retransmits = ai.retransmits;
+		m.peer.failovers = ai.failovers;
+		admin_send(r, CTLA_MSG_PEER, &m);
+		for (k = 0; k < ai.npaths; k++) {
+			memset(&m, 0, sizeof(m));
+			conn_host_str((struct sockaddr *)&ai.paths[k].addr,
+			    ai.paths[k].addr_len, m.path.addr,
+			    sizeof(m.path.addr));
+			m.path.state = admin_path_state(ai.paths[k].state);
+			m.path.primary = ai.paths[k].primary;
+			m.path.rtt_us = ai.paths[k].srtt_ms * 1000u;
+			m.path.rto_ms = ai.paths[k].rto_ms;
+			m.path.mtu = ai.paths[k].mtu;
+			m.path.cwnd = ai.paths[k].cwnd;
+			admin_send(r, CTLA_MSG_PATH, &m);
+		}
+	}
+}
+
+/* SCTP associations with their paths, then one PEER per TCP address
+ * with live QPs (TCP has no paths). */
 void
 admin_peers(struct admin_reply *r)
 {
@@ -139,10 +200,12 @@ admin_peers(struct admin_reply *r)
 	const struct sess *s, *t;
 	union ctla_any m;
 
+	admin_sctp_peers(r);
 	TAILQ_FOREACH(s, &sess_all, entry)
 		TAILQ_FOREACH(o, &s->objs, entry) {
-			if (!admin_qp_live(o) || admin_peer_seen(o) ||
-			    !admin_item(r))
+			if (!admin_qp_live(o) ||
+			    admin_qp_tp(o) != CTLA_TP_TCP ||
+			    admin_peer_seen(o) || !admin_item(r))
 				continue;
 			memset(&m, 0, sizeof(m));
 			snprintf(m.peer.addr, sizeof(m.peer.addr), "%s",

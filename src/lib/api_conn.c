@@ -85,20 +85,37 @@ rdmad_connect(struct rdmad_qp *qp, const char *host, uint16_t port,
 
 /* ---- passive side ------------------------------------------------------ */
 
-/* LISTEN on a connection of its own. */
+/* LISTEN with the daemon's default transport. */
 int
 rdmad_listen(rdmad_ctx_t *ctx, uint16_t port, unsigned int backlog,
     struct rdmad_listener **lp)
 {
-	struct ctlv_listen m = { port, backlog };
+	struct rdmad_listen_attr a = { backlog, RDMAD_TRANSPORT_AUTO };
+
+	return rdmad_listen_with(ctx, port, &a, lp);
+}
+
+/* LISTEN on a connection of its own. */
+int
+rdmad_listen_with(rdmad_ctx_t *ctx, uint16_t port,
+    const struct rdmad_listen_attr *attr, struct rdmad_listener **lp)
+{
+	struct ctlv_listen m;
 	struct rdmad_listener *l;
 	union ctlv_any out;
 	char version[CTL_NAME_LEN];
 	int n;
 
 	*lp = NULL;
-	if (backlog > UINT32_MAX)
+	if (attr == NULL || attr->backlog > UINT32_MAX)
 		return lib_err(ctx->err, -EINVAL, "bad backlog");
+	if ((unsigned int)attr->transport > RDMAD_TRANSPORT_TCP)
+		return lib_err(ctx->err, -EINVAL, "bad transport %d",
+		    (int)attr->transport);
+	memset(&m, 0, sizeof(m));
+	m.port = port;
+	m.transport = (uint16_t)attr->transport;
+	m.backlog = (uint32_t)attr->backlog;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return lib_err(ctx->err, -ENOMEM, "out of memory");
 	/* Its own connection: CONN_REQUESTs arrive there, unsolicited. */

@@ -53,7 +53,7 @@ static const struct {
 	{ ECONNREFUSED, "connection refused (rejected, or no daemon)" },
 	{ EHOSTUNREACH, "host unreachable" },
 	{ EALREADY, "operation already in progress" },
-	{ EPROTONOSUPPORT, "peer does not support the protocol" },
+	{ EPROTONOSUPPORT, "protocol not supported here or by the peer" },
 	{ ENETDOWN, "network is down" },
 	{ EHOSTDOWN, "host is down" },
 };

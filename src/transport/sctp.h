@@ -120,6 +120,8 @@ struct tp_sctp_path {
 
 /* One association, for logs and rdmactl. */
 struct tp_sctp_assoc_info {
+	struct sockaddr_storage	 peer;		/* as connected / accepted */
+	socklen_t		 peer_len;
 	bool			 initiator;	/* we opened it */
 	bool			 up;		/* DDP adaptation confirmed */
 	uint16_t		 streams;	/* usable stream ids */
@@ -128,6 +130,12 @@ struct tp_sctp_assoc_info {
 	unsigned int		 npaths;
 	struct tp_sctp_path	 paths[TP_SCTP_PATHS_MAX];
 	uint64_t		 reorder_held;	/* chunks that overtook */
+	bool			 has_rtx;	/* retransmits is valid */
+	uint64_t		 retransmits;	/* SCTP_GET_ASSOC_STATS
+						 * sas_rtxchunks */
+	uint64_t		 failovers;	/* PEER_ADDR_CHANGE events: a
+						 * path unreachable, or a new
+						 * primary */
 };
 
 /* Number of associations of tp (index space of tp_sctp_assoc_info). */

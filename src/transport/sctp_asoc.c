@@ -419,7 +419,7 @@ void
 sctp_asoc_notif(struct sctp_asoc *as, const uint8_t *p, size_t len)
 {
 	union sctp_notification n;
-	char host[64], why[96];
+	char why[96];
 	uint32_t streams;
 
 	memset(&n, 0, sizeof(n));
@@ -471,26 +471,7 @@ sctp_asoc_notif(struct sctp_asoc *as, const uint8_t *p, size_t len)
 		    SCTP_DDP_ADAPTATION_IND;
 		break;
 	case SCTP_PEER_ADDR_CHANGE:
-		sctp_log(as->tp, LOG_NOTICE, "path %s: %s (error %d)",
-		    sctp_addr_str((struct sockaddr *)
-		    &n.sn_paddr_change.spc_aaddr, host, sizeof(host)),
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_AVAILABLE ?
-		    "available" :
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_UNREACHABLE ?
-		    "unreachable" :
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_REMOVED ?
-		    "removed" :
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_ADDED ?
-		    "added" :
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_MADE_PRIM ?
-		    "made primary" :
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_CONFIRMED ?
-		    "confirmed" :
-#ifdef SCTP_ADDR_PF
-		    n.sn_paddr_change.spc_state == SCTP_ADDR_PF ?
-		    "potentially failed" :
-#endif
-		    "changed", n.sn_paddr_change.spc_error);
+		sctp_info_path_change(as, &n.sn_paddr_change);
 		break;
 	case SCTP_SHUTDOWN_EVENT:
 		sctp_asoc_lost(as, "the peer shut the association down");

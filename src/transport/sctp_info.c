@@ -74,6 +74,74 @@ sctp_clog(struct sctp_conn *c, int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The name of an SCTP_PEER_ADDR_CHANGE state (RFC 6458 §6.1.2). */
+static const char *
+sctp_paddr_state_name(int state)
+{
+	switch (state) {
+	case SCTP_ADDR_AVAILABLE:
+		return "available";
+	case SCTP_ADDR_UNREACHABLE:
+		return "unreachable";
+	case SCTP_ADDR_REMOVED:
+		return "removed";
+	case SCTP_ADDR_ADDED:
+		return "added";
+	case SCTP_ADDR_MADE_PRIM:
+		return "made primary";
+	case SCTP_ADDR_CONFIRMED:
+		return "confirmed";
+#ifdef SCTP_ADDR_PF
+	case SCTP_ADDR_PF:
+		return "potentially failed";
+#endif
+	default:
+		return "changed";
+	}
+}
+
+/*
+ * A path of as changed state: one log line (peer, address, new state),
+ * and count a failover when a path became unreachable or a new primary
+ * was chosen.
+ */
+void
+sctp_info_path_change(struct sctp_asoc *as,
+    const struct sctp_paddr_change *pc)
+{
+	char peer[64], host[64];
+
+	if (pc->spc_state == SCTP_ADDR_UNREACHABLE ||
+	    pc->spc_state == SCTP_ADDR_MADE_PRIM)
+		as->failovers++;
+	sctp_log(as->tp, LOG_NOTICE, "peer %s path %s: %s (error %d)",
+	    sctp_addr_str((struct sockaddr *)&as->peer, peer, sizeof(peer)),
+	    sctp_addr_str((const struct sockaddr *)&pc->spc_aaddr, host,
+	    sizeof(host)), sctp_paddr_state_name(pc->spc_state),
+	    pc->spc_error);
+}
+
+/* Retransmitted chunks of as, if the kernel counts them. */
+static bool
+sctp_info_rtx(struct sctp_asoc *as, uint64_t *rtx)
+{
+#ifdef SCTP_GET_ASSOC_STATS
+	struct sctp_assoc_stats st;
+	socklen_t len = sizeof(st);
+
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(as->fd, IPPROTO_SCTP, SCTP_GET_ASSOC_STATS, &st,
+	    &len) == 0) {
+		*rtx = st.sas_rtxchunks;
+		return true;
+	}
+#else
+	(void)as;
+#endif
+	*rtx = 0;
+	return false;
+}
+
 /* Every path of as: SCTP_GET_PEER_ADDR_INFO for each peer address. */
 static unsigned int
 sctp_info_paths(struct sctp_asoc *as, struct tp_sctp_path *out,
@@ -171,6 +239,10 @@ tp_sctp_assoc_info(const struct tp *tp_, unsigned int idx,
 		return -1;
 	}
 	memset(ai, 0, sizeof(*ai));
+	memcpy(&ai->peer, &as->peer, sizeof(ai->peer));
+	ai->peer_len = as->peer_len;
+	ai->failovers = as->failovers;
+	ai->has_rtx = sctp_info_rtx(as, &ai->retransmits);
 	ai->initiator = as->initiator;
 	ai->up = as->state == SCTP_A_UP;
 	ai->streams = as->nstreams;

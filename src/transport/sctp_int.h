@@ -195,6 +195,7 @@ struct sctp_asoc {
 	struct sctp_rx		 rx;
 	uint64_t		 reorder_held;
 	size_t			 ro_bytes;	/* held in all c->ro */
+	uint64_t		 failovers;	/* tp_sctp_assoc_info */
 };
 
 struct sctp_service {
@@ -285,5 +286,8 @@ void	sctp_clog(struct sctp_conn *c, int level, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *sctp_addr_str(const struct sockaddr *sa, char *buf, size_t len);
 size_t	sctp_asoc_max_seg(struct sctp_asoc *as);
+struct sctp_paddr_change;
+void	sctp_info_path_change(struct sctp_asoc *as,
+	    const struct sctp_paddr_change *pc);
 
 #endif /* RDMAD_TRANSPORT_SCTP_INT_H */

@@ -27,3 +27,10 @@ tp_conn_info(const struct tp_conn *c, struct tp_conn_info *ci)
 		return sctp_conn_info((const struct sctp_conn *)h, ci);
 	return tcp_conn_info(c, ci);
 }
+
+/* Which transport a connection belongs to (the daemon picks its ops). */
+enum tp_kind
+tp_conn_kind(const struct tp_conn *c)
+{
+	return ((const struct tp_conn_head *)(const void *)c)->kind;
+}

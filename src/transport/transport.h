@@ -221,6 +221,7 @@ struct tp_conn_head {
 };
 
 void		*tp_conn_cookie(const struct tp_conn *c);
+enum tp_kind	 tp_conn_kind(const struct tp_conn *c);
 void		 tp_conn_set_cookie(struct tp_conn *c, void *cookie);
 /* Fill *ci; -1 before the MPA (SCTP: session control) exchange
  * completed. */

@@ -55,11 +55,14 @@ static const struct ctla_field ctla_f_transport[] = {
 };
 static const struct ctla_field ctla_f_peer[] = {
 	FSTR(ctla_peer, addr, CTLA_ADDR_LEN), F32(ctla_peer, transport),
-	F32(ctla_peer, nqps), F32(ctla_peer, npaths), FRSV32,
+	F32(ctla_peer, nqps), F32(ctla_peer, npaths), F32(ctla_peer, streams),
+	F32(ctla_peer, flags), F32(ctla_peer, max_seg),
+	F64(ctla_peer, retransmits), F64(ctla_peer, failovers),
 };
 static const struct ctla_field ctla_f_path[] = {
 	FSTR(ctla_path, addr, CTLA_ADDR_LEN), F32(ctla_path, state),
 	F32(ctla_path, primary), F32(ctla_path, rtt_us), F32(ctla_path, rto_ms),
+	F32(ctla_path, mtu), F32(ctla_path, cwnd),
 };
 static const struct ctla_field ctla_f_qp[] = {
 	F32(ctla_qp, id), F32(ctla_qp, state), F32(ctla_qp, conn),

@@ -30,8 +30,10 @@
  * one item, and STATUS with its TRANSPORTs is one item.  Lists may
  * change between two requests: a listing is a best-effort snapshot.
  *
- * Paths: a TCP peer has none (npaths 0); SCTP peers will list one per
- * peer address, so the PEER record stays as it is when they come.
+ * Peers: one PEER per TCP peer address with live QPs (npaths 0), and
+ * one per SCTP association (a peer daemon may have several when one
+ * association's streams run out), followed by one PATH per peer
+ * address of the association.
  *
  * Versioning.  These types joined CTL_PROTO_VERSION 1 before any release
  * of it, so the control protocol version did not change; from now on the
@@ -54,7 +56,7 @@
 
 #include "wire/ctlmsg.h"
 
-#define CTLA_VERSION		1u
+#define CTLA_VERSION		2u	/* 2: PEER, PATH grew (SCTP) */
 
 /* Message types (numbers of the ctlmsg.h table). */
 enum ctla_type {
@@ -126,26 +128,41 @@ struct ctla_transport {
 };
 #define CTLA_TRANSPORT_LEN	(CTLA_TP_LEN + 24u + CTLA_WHY_LEN) /* 136 */
 
+/* PEER flags (SCTP associations). */
+#define CTLA_PEER_INITIATOR	0x1u	/* this daemon opened it */
+#define CTLA_PEER_UP		0x2u	/* DDP adaptation confirmed */
+#define CTLA_PEER_RTX		0x4u	/* retransmits is valid (the kernel
+					 * has SCTP_GET_ASSOC_STATS) */
 struct ctla_peer {
-	char		addr[CTLA_ADDR_LEN];
+	char		addr[CTLA_ADDR_LEN];	/* TCP "host:port", SCTP
+						 * the peer daemon's address */
 	uint32_t	transport;	/* CTLA_TP_* */
-	uint32_t	nqps;		/* QPs (TCP) or streams (SCTP) */
+	uint32_t	nqps;		/* QPs (TCP) or streams in use (SCTP) */
 	uint32_t	npaths;		/* PATH records that follow */
+	uint32_t	streams;	/* SCTP: usable stream ids; TCP 0 */
+	uint32_t	flags;		/* CTLA_PEER_* */
+	uint32_t	max_seg;	/* SCTP: DDP segment size (MULPDU) */
+	uint64_t	retransmits;	/* SCTP: chunks retransmitted */
+	uint64_t	failovers;	/* SCTP: paths that became unreachable
+					 * or primary changes */
 };
-#define CTLA_PEER_LEN		(CTLA_ADDR_LEN + 16u)	/* 80 */
+#define CTLA_PEER_LEN		(CTLA_ADDR_LEN + 24u + 16u)	/* 104 */
 
 /* One SCTP path (peer address) of the PEER before it. */
 #define CTLA_PATH_ACTIVE	1u
 #define CTLA_PATH_INACTIVE	2u
-#define CTLA_PATH_PF		3u	/* potentially failed */
+#define CTLA_PATH_PF		3u	/* potentially failed (RFC 7829) */
+#define CTLA_PATH_UNCONFIRMED	4u
 struct ctla_path {
 	char		addr[CTLA_ADDR_LEN];
 	uint32_t	state;		/* CTLA_PATH_* */
 	uint32_t	primary;	/* 1: the primary path */
 	uint32_t	rtt_us;		/* smoothed RTT */
 	uint32_t	rto_ms;
+	uint32_t	mtu;		/* path MTU, octets */
+	uint32_t	cwnd;		/* congestion window, octets */
 };
-#define CTLA_PATH_REC_LEN	(CTLA_ADDR_LEN + 16u)	/* 80 */
+#define CTLA_PATH_REC_LEN	(CTLA_ADDR_LEN + 24u)	/* 88 */
 
 /* QP states (the engine's) and connection states (the daemon's). */
 struct ctla_qp {

@@ -53,7 +53,9 @@
 
 #include "common/buf.h"
 
-#define CTL_PROTO_VERSION	1u	/* bump whenever any payload changes */
+/* 2: LISTEN carries a transport; admin PEER and PATH records grew
+ * (CTLA_VERSION 2). */
+#define CTL_PROTO_VERSION	2u	/* bump whenever any payload changes */
 #define CTL_HDR_LEN		16u	/* four u32 */
 #define CTL_MSG_MAX		65536u	/* largest message, header included */
 

@@ -329,20 +329,17 @@ ctlv_qp_connect_encode(uint32_t reqid, const struct ctlv_qp_connect *m,
 	return ctlv_finish(&w, buf, err);
 }
 
-/* LISTEN: u16 port, u16 reserved, u32 backlog. */
+/* LISTEN: u16 port, u16 transport, u32 backlog. */
 enum ctl_err
 ctlv_listen_decode(const void *payload, size_t len, struct ctlv_listen *out)
 {
 	struct buf_rd r = buf_rd_init(payload, len);
-	uint16_t port;
 
 	memset(out, 0, sizeof(*out));
 	if (len != CTLV_LISTEN_LEN)
 		return CTL_E_PAYLOAD_LEN;
-	port = ctl_get_le16(&r);
-	if (ctl_get_le16(&r) != 0)
-		return CTL_E_RESERVED;
-	out->port = port;
+	out->port = ctl_get_le16(&r);
+	out->transport = ctl_get_le16(&r);
 	out->backlog = ctl_get_le32(&r);
 	return CTL_OK;
 }
@@ -355,7 +352,7 @@ ctlv_listen_encode(uint32_t reqid, const struct ctlv_listen *m, void *buf,
 	struct buf_wr w = ctl_msg_begin(buf, cap, CTL_MSG_LISTEN, reqid);
 
 	ctl_put_le16(&w, m->port);
-	ctl_put_le16(&w, 0);			/* reserved */
+	ctl_put_le16(&w, m->transport);
 	ctl_put_le32(&w, m->backlog);
 	return ctl_msg_finish(&w, buf);
 }

@@ -72,7 +72,20 @@
  * reply carries the peer's reject private data), ETIMEDOUT,
  * EHOSTUNREACH, ECONNRESET, EPROTO (MPA or SSC negotiation failed)...
  * Failures detected before the attempt starts (unknown QP, QP already
- * connected, bad host) come as RESULT instead.
+ * connected, bad host, EPROTONOSUPPORT "no kernel SCTP: ..." for
+ * transport SCTP on a host without it) come as RESULT instead.
+ *
+ * Transport choice.  QP_CONNECT's transport AUTO means the daemon's
+ * configured default (rdmad.conf "transport").  When that is "auto" the
+ * daemon tries SCTP first and falls back to TCP/MPA when this kernel
+ * has no SCTP, or the SCTP attempt ends TP_UNSUPPORTED (the peer did
+ * not indicate DDP), TP_REFUSED (no association, no SCTP listener for
+ * the service at the peer daemon) or unanswered after sctp.timeout_ms;
+ * a rejection by the peer application is reported (ECONNREFUSED), not
+ * retried.  CONN_REPLY's transport is the one used (SCTP or TCP) and why
+ * a short reason ("auto: SCTP", "auto: no kernel SCTP (...)", "tcp as
+ * asked", ...); an accepted request's why is "incoming over SCTP" or
+ * "incoming over TCP/MPA".
  *
  * Payload rules (on top of ctlmsg.h's): every integer little-endian;
  * reserved fields are zero (CTL_E_RESERVED); strings are char arrays
@@ -102,8 +115,8 @@
 #define CTLV_WHY_LEN		96u	/* reason text, with NUL */
 #define CTLV_PEER_LEN		64u	/* "host:port" of the peer, with NUL */
 
-/* Transport preference (QP_CONNECT) and result (replies). */
-#define CTLV_TRANSPORT_AUTO	0u	/* SCTP first, then TCP/MPA */
+/* Transport preference (QP_CONNECT, LISTEN) and result (replies). */
+#define CTLV_TRANSPORT_AUTO	0u	/* the daemon's default (see above) */
 #define CTLV_TRANSPORT_SCTP	1u
 #define CTLV_TRANSPORT_TCP	2u
 
@@ -230,15 +243,22 @@ struct ctlv_qp_connect {
 /*
  * LISTEN: deliver connection requests for service `port` to this
  * connection as CONN_REQUEST messages, queueing at most `backlog` not
- * yet accepted or rejected (more are rejected by the daemon).  The u16
- * after port is reserved.  Reply OBJ_REPLY: id = listener id, value 0.
- * RESULT EADDRINUSE when another client listens on port.
+ * yet accepted or rejected (more are rejected by the daemon).
+ * transport (CTLV_TRANSPORT_*, since CTL_PROTO_VERSION 2; the daemon
+ * answers RESULT EINVAL for another value): which lower layers the
+ * daemon listens on for port: AUTO = the daemon's configured default
+ * (rdmad.conf "transport"; "auto" there means both TCP port `port` and
+ * SCTP service `port`), SCTP or TCP = that one only.  Reply OBJ_REPLY:
+ * id = listener id, value 0.  RESULT EADDRINUSE when another client
+ * listens on port; EPROTONOSUPPORT when SCTP was asked and this kernel
+ * has none.
  */
 struct ctlv_listen {
 	uint16_t	 port;
+	uint16_t	 transport;
 	uint32_t	 backlog;
 };
-#define CTLV_LISTEN_LEN		8u	/* u16 port, u16 reserved, u32 */
+#define CTLV_LISTEN_LEN		8u	/* u16 port, u16 transport, u32 */
 
 /*
  * ACCEPT: accept connection request `request` (from CONN_REQUEST) on QP

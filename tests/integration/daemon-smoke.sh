@@ -95,13 +95,13 @@ check "READY=1 sent to NOTIFY_SOCKET" \
 # --- protocol -----------------------------------------------------------
 out=$("$PROBE" "$sock" hello)
 check "good HELLO is answered and the session stays open" \
-    "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+    "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 open" "$out"
 out=$("$PROBE" "$sock" hello 99)
 check "HELLO of version 99 gets our version, then close" \
-    "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+    "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 closed" "$out"
-wait_for grep_log "protocol version 99 not supported (this daemon speaks 1)"
+wait_for grep_log "protocol version 99 not supported (this daemon speaks 2)"
 check "version mismatch is logged" 0 $?
 check "garbage drops the client" closed "$("$PROBE" "$sock" garbage)"
 wait_for grep_log "message shorter than the 16-octet header (type 0, 8 octets, 0 fds)"
@@ -129,7 +129,7 @@ check "the flood is logged" 0 $?
 alive
 check "daemon survives misbehaving clients" 0 $?
 check "daemon still answers a good HELLO" \
-    "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+    "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 open" "$("$PROBE" "$sock" hello)"
 
 # --- verbs objects and a loopback connection -----------------------------
@@ -219,7 +219,7 @@ check "2000 random requests are answered or dropped" "done 1" \
     "$("$PROBE" "$sock" fuzz 2000)"
 alive
 check "the daemon survives them" 0 $?
-check "and still serves" "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+check "and still serves" "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 open" "$("$PROBE" "$sock" hello)"
 wait_for all_gone
 check "and released every client" 0 $?
@@ -245,7 +245,7 @@ wait_for grep_log "reload: $conf:4: mpa.revision: 3 is not 1 or 2; keeping the r
 check "SIGHUP with a bad file logs file:line" 0 $?
 alive
 check "SIGHUP with a bad file leaves the daemon running" 0 $?
-check "and serving" "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+check "and serving" "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 open" "$("$PROBE" "$sock" hello)"
 write_conf 0640
 kill -HUP "$pid"
@@ -280,7 +280,7 @@ check "SIGKILL leaves a stale socket" 0 $?
 pid=$!
 wait_for grep_log "removing stale socket $sock"
 check "a stale socket is removed at start-up" 0 $?
-check "and the new daemon serves" "HELLO_REPLY version 1 hdr-version 1 reqid 7 daemon \"rdmad 0.1.0\"
+check "and the new daemon serves" "HELLO_REPLY version 2 hdr-version 2 reqid 7 daemon \"rdmad 0.1.0\"
 open" "$("$PROBE" "$sock" hello)"
 kill -TERM "$pid"
 wait "$pid"

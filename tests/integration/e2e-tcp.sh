@@ -85,6 +85,7 @@ wait_for() {
 	return 1
 }
 
+conf_tp=tcp	# rdmad.conf transport of write_conf
 port=$((20000 + $$ % 20000))
 next_port() { port=$((port + 1)); }
 
@@ -92,7 +93,7 @@ next_port() { port=$((port + 1)); }
 write_conf() {
 	cat > "$tmp/$1.conf" <<EOC
 listen = [ "$2" ];
-transport = "tcp";
+transport = "$conf_tp";
 mpa = { revision = $3; crc = $4; markers = $5; timeout_ms = 5000; };
 limits = {
 	max_reg_bytes = 8589934592L;
@@ -664,6 +665,41 @@ variant "markers both ways, no CRC, revision 1" "req 1 0 1 / rep 1 0 1" \
     1 false true 1 false true
 stop_daemon a
 stop_daemon b
+
+# --- 7b. transport "auto" on a host without kernel SCTP --------------------
+# Both daemons default to "auto": the listener is TCP only (no SCTP here),
+# an automatic connect ends on TCP/MPA and says why, the daemon logs the
+# peer's transport once; a connect asking for SCTP fails at once with
+# EPROTONOSUPPORT and the transport's reason.
+if [ "$(cat /proc/net/protocols 2>/dev/null | grep -c '^SCTP ')" -eq 0 ]; then
+	conf_tp=auto
+	daemons 2 true false 2 true false
+	next_port
+	start_server "$tmp/srv-$port.log"
+	client "auto without kernel SCTP: TCP/MPA, why given" 120 -n 2 \
+	    --max-size 64k -q --transport auto --expect tcp \
+	    --expect-why "auto: no kernel SCTP (Protocol not supported)"
+	n=$(grep -c "peer $ADDR_B: TCP/MPA (auto: no kernel SCTP" "$tmp/a.log")
+	[ "$n" -eq 1 ] &&
+	    ok "auto: the peer's transport is logged once (not per QP)" ||
+	    not_ok "auto: the peer's transport is logged once" \
+	    "$(grep "peer $ADDR_B" "$tmp/a.log")"
+	log="$tmp/sctp-asked.log"
+	timeout 60 "$RDMATEST" -c -S "$tmp/a.sock" -H $ADDR_B -p "$port" \
+	    -n 1 --max-size 4k -q --transport sctp --expect sctp > "$log" 2>&1
+	want="connect to $ADDR_B port $port: protocol not supported here or"
+	want="$want by the peer (errno 93) rdmad: no kernel SCTP: Protocol not"
+	want="$want supported"
+	grep -qF "$want" "$log" &&
+	    ok "transport sctp without kernel SCTP: EPROTONOSUPPORT, reason" ||
+	    not_ok "transport sctp without kernel SCTP: EPROTONOSUPPORT" \
+	    "want: $want
+got:  $(grep FAIL "$log" | head -n 2)"
+	stop_server
+	stop_daemon a
+	stop_daemon b
+	conf_tp=tcp
+fi
 
 # --- 8. optional: two network namespaces over a veth pair -------------------
 netns() {

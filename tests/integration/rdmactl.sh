@@ -113,13 +113,14 @@ out=$($A status); st=$?
 check "status: exit 0" 0 $st
 contains "status: version line" "$out" '^rdmad [0-9.]+, pid [0-9]+, up 0d 00:0'
 contains "status: counts" "$out" '^objects: +2 QPs, 41 MRs/MWs, 1 CQs'
-contains "status: sctp why" "$out" '^sctp +no +no +0 +0 +no SCTP in this kernel: socket\(IPPROTO_SCTP\)'
+contains "status: sctp why" "$out" '^sctp +no +no +0 +0 +no kernel SCTP: Protocol not supported$'
 contains "status: tcp in use" "$out" '^tcp +yes +yes +0 +1 '
 json_out=$($A -j status)
 json "status -j: qps" 'd["qps"]' 2
 json "status -j: mrs" 'd["mrs"]' 41
 json "status -j: transports" '[(t["name"], t["available"], t["in_use"], t["qps"]) for t in d["transports"]]' "[('sctp', False, False, 0), ('tcp', True, True, 1)]"
 json "status -j: config path" 'd["config"]' "$PAIR_DIR/a.conf"
+json "status -j: sctp unavailable, why" '[(t["available"], t["why"]) for t in d["transports"] if t["name"] == "sctp"]' "[(False, 'no kernel SCTP: Protocol not supported')]"
 
 out=$($A qps)
 contains "qps: header" "$out" '^ *QP +STATE +CONN +TRANSPORT +PEER +CLIENT +PID +TX +RX +WHY$'
@@ -145,12 +146,13 @@ json "clients -j: rdmactl itself" '[c["name"] for c in d if c["pid"] != '"$cpid"
 json "clients -j: uid" 'set(c["uid"] for c in d) == {'"$(id -u)"'}' True
 
 json_out=$($A -j peers)
-check "peers -j: exact" "[{'peer': '127.0.0.2:$ep', 'transport': 'tcp', 'qps': 1, 'paths': []}]" \
+check "peers -j: exact" "[{'peer': '127.0.0.2:$ep', 'transport': 'tcp', 'qps': 1, 'streams': None, 'initiator': None, 'up': None, 'max_segment': None, 'retransmits': None, 'failovers': None, 'paths': []}]" \
     "$(python3 -c 'import json,sys; print(json.load(sys.stdin))' <<EOJ
 $json_out
 EOJ
 )"
-contains "peers: text" "$($A peers)" '^127\.0\.0\.2:'$ep' +tcp +1 +-$'
+contains "peers: text" "$($A peers)" '^127\.0\.0\.2:'$ep' +tcp +1 +- +- +-$'
+contains "assoc: alias of peers" "$($A assoc)" '^127\.0\.0\.2:'$ep' +tcp +1 +- +- +-$'
 
 json_out=$($B -j stats)
 json "stats -j (b): sends echoed" '[(t["transport"], t["ops_rx"]["send"] >= 6, t["ops_tx"]["send"] >= 6, t["retransmits"], t["failovers"]) for t in d["transports"]]' "[('sctp', False, False, None, None), ('tcp', True, True, None, None)]"

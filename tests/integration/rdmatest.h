@@ -89,7 +89,10 @@ extern unsigned int	 opt_time;	/* seconds for the whole run */
 extern int		 opt_quiet;
 extern int		 opt_spin;
 extern unsigned int	 opt_linger;	/* server: ms before tearing down */
-extern enum rdmad_transport opt_transport;
+extern enum rdmad_transport opt_transport;	/* client connects */
+extern enum rdmad_transport opt_listen_transport;	/* server listens */
+extern enum rdmad_transport opt_expect;	/* client: what QPs must get */
+extern const char	*opt_expect_why;	/* ... and in their why */
 
 extern pthread_mutex_t	 t_lock;
 extern unsigned int	 t_pass, t_fail;

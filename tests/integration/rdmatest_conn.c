@@ -84,8 +84,8 @@ c_open(struct c_conn *c, const char *name, size_t max, uint64_t seed)
 	pq.max_msg = max;
 	r = rdmad_connect(c->qp, opt_host, (uint16_t)opt_port, &pq,
 	    sizeof(pq));
-	if (!check(r == 0, "%s: connect to %s port %u: %s%s%s", name,
-	    opt_host, opt_port, rdmad_strerror(r), r ? " " : "",
+	if (!check(r == 0, "%s: connect to %s port %u: %s (errno %d)%s%s",
+	    name, opt_host, opt_port, rdmad_strerror(r), -r, r ? " " : "",
 	    r ? rdmad_last_error(c->ctx) : "")) {
 		c_close(c);
 		return false;
@@ -103,9 +103,11 @@ c_open(struct c_conn *c, const char *name, size_t max, uint64_t seed)
 	c->rlen = pr->len;
 	r = rdmad_qp_query(c->qp, &qi);
 	check(r == 0 && qi.state == RDMAD_QPS_RTS &&
-	    qi.transport == RDMAD_TRANSPORT_TCP,
-	    "%s: QP %u in RTS over TCP, ord %u ird %u, peer %s (%s)", name,
-	    r == 0 ? qi.qp_num : 0, r == 0 ? qi.ord : 0, r == 0 ? qi.ird : 0,
+	    qi.transport == opt_expect && (opt_expect_why == NULL ||
+	    strstr(qi.transport_why, opt_expect_why) != NULL),
+	    "%s: QP %u in RTS over %s, ord %u ird %u, peer %s (%s)", name,
+	    r == 0 ? qi.qp_num : 0, opt_expect == RDMAD_TRANSPORT_SCTP ?
+	    "SCTP" : "TCP", r == 0 ? qi.ord : 0, r == 0 ? qi.ird : 0,
 	    r == 0 ? qi.peer : "?", r == 0 ? qi.transport_why : "");
 	c->ord = r == 0 && qi.ord > 0 ? qi.ord : 1;
 	return true;

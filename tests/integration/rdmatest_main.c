@@ -295,9 +295,26 @@ usage(void)
 	    "         [--qps N] [--negative CASE|all] [--time S] [-q] "
 	    "[--spin]\n"
 	    "         [--linger MS] (server: delay destroying a failed QP)\n"
+	    "         [--transport auto|sctp|tcp] (client: connect, server: "
+	    "listen)\n"
+	    "         [--expect sctp|tcp] [--expect-why TEXT] (client: what "
+	    "every QP gets)\n"
 	    "ops: all send send_se send_inv send_se_inv write write_imm imm\n"
 	    "     imm_se read atomic linv mw1 mw2 rtt bw flood\n");
 	exit(2);
+}
+
+/* "auto", "sctp" or "tcp". */
+static enum rdmad_transport
+parse_transport(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return RDMAD_TRANSPORT_AUTO;
+	if (strcmp(s, "sctp") == 0)
+		return RDMAD_TRANSPORT_SCTP;
+	if (strcmp(s, "tcp") == 0)
+		return RDMAD_TRANSPORT_TCP;
+	usage();
 }
 
 /* Parse a size with an optional k/m/g suffix. */
@@ -329,6 +346,9 @@ main(int argc, char *argv[])
 		{ "time", required_argument, NULL, 't' },
 		{ "spin", no_argument, NULL, 'P' },
 		{ "linger", required_argument, NULL, 'L' },
+		{ "transport", required_argument, NULL, 'T' },
+		{ "expect", required_argument, NULL, 'E' },
+		{ "expect-why", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, mode = 0, rv;
@@ -358,6 +378,11 @@ main(int argc, char *argv[])
 		case 'P': opt_spin = 1; break;
 		case 'L': opt_linger = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
+		case 'T': opt_transport = parse_transport(optarg);
+			opt_listen_transport = opt_transport;
+			break;
+		case 'E': opt_expect = parse_transport(optarg); break;
+		case 'W': opt_expect_why = optarg; break;
 		default: usage();
 		}
 	}

@@ -391,6 +391,7 @@ s_main(void)
 {
 	rdmad_ctx_t *ctx;
 	struct rdmad_listener *l;
+	struct rdmad_listen_attr la = { 64, opt_listen_transport };
 	struct rdmad_conn_req *req;
 	struct rdmad_wc wc;
 	struct s_conn *c, **cp;
@@ -409,7 +410,7 @@ s_main(void)
 	}
 	if ((r = rdmad_pd_alloc(ctx, &s_pd)) != 0 ||
 	    (r = rdmad_pd_alloc(ctx, &s_pd2)) != 0 ||
-	    (r = rdmad_listen(ctx, (uint16_t)opt_port, 64, &l)) != 0) {
+	    (r = rdmad_listen_with(ctx, (uint16_t)opt_port, &la, &l)) != 0) {
 		fprintf(stderr, "rdmatest: server set-up: %s (%s)\n",
 		    rdmad_strerror(r), rdmad_last_error(ctx));
 		rdmad_close(ctx);

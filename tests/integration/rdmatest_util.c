@@ -19,6 +19,9 @@ int		 opt_quiet;
 int		 opt_spin;
 unsigned int	 opt_linger;	/* server: ms before tearing down */
 enum rdmad_transport opt_transport = RDMAD_TRANSPORT_TCP;
+enum rdmad_transport opt_listen_transport = RDMAD_TRANSPORT_AUTO;
+enum rdmad_transport opt_expect = RDMAD_TRANSPORT_TCP;
+const char	*opt_expect_why;
 
 pthread_mutex_t	 t_lock = PTHREAD_MUTEX_INITIALIZER;
 unsigned int	 t_pass, t_fail;

@@ -39,9 +39,9 @@ t_decode(uint32_t type, const uint8_t *p, size_t n, union ctla_any *out)
 static const char t_req_hex[] =
 	"c8 00 00 00	# type 200 ADMIN_REQ\n"
 	"20 00 00 00	# length 32\n"
-	"01 00 00 00	# protocol version 1\n"
+	"02 00 00 00	# protocol version 2\n"
 	"09 00 00 00	# request id 9\n"
-	"01 00 00 00	# admin version 1\n"
+	"02 00 00 00	# admin version 2\n"
 	"03 00 00 00	# query 3: qps\n"
 	"00 00 00 00	# flags\n"
 	"00 00 00 00	# start 0\n";
@@ -74,7 +74,7 @@ t_golden_req(void)
 
 /* ADMIN_TERM: 3 Terminates sent over tcp, DDP (1) / tagged (1) / 0. */
 static const char t_term_hex[] =
-	"d1 00 00 00 30 00 00 00 01 00 00 00 02 00 00 00 # 209, 48, v1, id 2\n"
+	"d1 00 00 00 30 00 00 00 02 00 00 00 02 00 00 00 # 209, 48, v2, id 2\n"
 	"74 63 70 00 00 00 00 00 00 00 00 00 00 00 00 00 # \"tcp\"\n"
 	"00 00 00 00	# direction: sent\n"
 	"01 01 00 00	# layer 1, type 1, code 0, reserved\n"
@@ -133,10 +133,13 @@ t_fill(uint32_t type, union ctla_any *m)
 		    3, "socket(IPPROTO_SCTP): Protocol not supported" };
 		break;
 	case CTLA_MSG_PEER:
-		m->peer = (struct ctla_peer){ "[2001:db8::1]:7471", 1, 4, 2 };
+		m->peer = (struct ctla_peer){ "[2001:db8::1]:7471", 1, 4, 2,
+		    2048, CTLA_PEER_UP | CTLA_PEER_RTX, 1400,
+		    UINT64_C(0x0102030405060708), 3 };
 		break;
 	case CTLA_MSG_PATH:
-		m->path = (struct ctla_path){ "10.0.0.1", 3, 1, 1500, 3000 };
+		m->path = (struct ctla_path){ "10.0.0.1", 3, 1, 1500, 3000,
+		    1500, 4380 };
 		break;
 	case CTLA_MSG_QP:
 		m->qp = (struct ctla_qp){ 17, 1, 3, 2, 4, 999, 16, 16,
@@ -281,11 +284,11 @@ t_errors(void)
 	memset(buf + CTL_HDR_LEN, 'a', CTLA_ADDR_LEN);
 	CU_ASSERT_EQUAL(t_decode(CTLA_MSG_PEER, buf + CTL_HDR_LEN,
 	    CTLA_PEER_LEN, &m), CTL_E_STRING);
-	t_fill(CTLA_MSG_PEER, &m);
-	n = ctla_encode(CTLA_MSG_PEER, 1, &m, buf, sizeof(buf));
+	t_fill(CTLA_MSG_MORE, &m);
+	n = ctla_encode(CTLA_MSG_MORE, 1, &m, buf, sizeof(buf));
 	buf[n - 1] = 0x80;
-	CU_ASSERT_EQUAL(t_decode(CTLA_MSG_PEER, buf + CTL_HDR_LEN,
-	    CTLA_PEER_LEN, &m), CTL_E_RESERVED);
+	CU_ASSERT_EQUAL(t_decode(CTLA_MSG_MORE, buf + CTL_HDR_LEN,
+	    CTLA_MORE_LEN, &m), CTL_E_RESERVED);
 	/* Strings are refused, never truncated; unknown types too. */
 	t_fill(CTLA_MSG_PEER, &m);
 	memset(m.peer.addr, 'a', sizeof(m.peer.addr));

@@ -55,9 +55,9 @@ t_check(const uint8_t *p, size_t n, unsigned int nfds, struct ctl_hdr *h)
 static const char t_hello_hex[] =
 	"01 00 00 00	# type 1 HELLO\n"
 	"38 00 00 00	# length 56 = 16 + 40\n"
-	"01 00 00 00	# version 1 (CTL_PROTO_VERSION)\n"
+	"02 00 00 00	# version 2 (CTL_PROTO_VERSION)\n"
 	"07 00 00 00	# request id 7\n"
-	"01 00 00 00	# payload: proto version 1\n"
+	"02 00 00 00	# payload: proto version 2\n"
 	"00 00 00 00	# flags 0\n"
 	"72 64 6d 61 63 74 6c 00 # client_name \"rdmactl\" NUL\n"
 	"		# ... 24 x 00: NUL padding to 32 octets\n";
@@ -66,9 +66,9 @@ static const char t_hello_hex[] =
 static const char t_hello_reply_hex[] =
 	"02 00 00 00	# type 2 HELLO_REPLY\n"
 	"38 00 00 00	# length 56\n"
-	"01 00 00 00	# version 1\n"
+	"02 00 00 00	# version 2\n"
 	"07 00 00 00	# request id 7 (echoed)\n"
-	"01 00 00 00	# payload: daemon proto version 1\n"
+	"02 00 00 00	# payload: daemon proto version 2\n"
 	"05 00 00 80	# flags 0x80000005 (opaque, passed through)\n"
 	"72 64 6d 61 64 20 30 2e 31 00 # daemon_version \"rdmad 0.1\" NUL\n"
 	"		# ... 22 x 00\n";
@@ -77,7 +77,7 @@ static const char t_hello_reply_hex[] =
 static const char t_result_hex[] =
 	"03 00 00 00	# type 3 RESULT\n"
 	"18 01 00 00	# length 280 = 16 + 264\n"
-	"01 00 00 00	# version 1\n"
+	"02 00 00 00	# version 2\n"
 	"04 03 02 01	# request id 0x01020304, low octet first\n"
 	"02 00 00 00	# code 2 (ENOENT-like)\n"
 	"00 00 00 00	# reserved, zero\n"
@@ -88,7 +88,7 @@ static const char t_result_hex[] =
 static const char t_end_hex[] =
 	"04 00 00 00	# type 4 END\n"
 	"10 00 00 00	# length 16: header only\n"
-	"01 00 00 00	# version 1\n"
+	"02 00 00 00	# version 2\n"
 	"ef be ad de	# request id 0xdeadbeef\n";
 #define T_END_LEN	16
 
@@ -132,7 +132,7 @@ t_golden_hello(void)
 	size_t n = t_msg(t_hello_hex, T_HELLO_LEN, in);
 
 	CU_ASSERT_EQUAL(ctl_hello_decode(in + 16, n - 16, &m), CTL_OK);
-	CU_ASSERT_EQUAL(m.version, 1);
+	CU_ASSERT_EQUAL(m.version, 2);
 	CU_ASSERT_EQUAL(m.flags, 0);
 	CU_ASSERT_STRING_EQUAL(m.client_name, "rdmactl");
 
@@ -150,7 +150,7 @@ t_golden_hello_reply(void)
 	size_t n = t_msg(t_hello_reply_hex, T_HELLO_REPLY_LEN, in);
 
 	CU_ASSERT_EQUAL(ctl_hello_reply_decode(in + 16, n - 16, &m), CTL_OK);
-	CU_ASSERT_EQUAL(m.version, 1);
+	CU_ASSERT_EQUAL(m.version, 2);
 	CU_ASSERT_EQUAL(m.flags, 0x80000005u);
 	CU_ASSERT_STRING_EQUAL(m.daemon_version, "rdmad 0.1");
 	CU_ASSERT_EQUAL(ctl_hello_reply_encode(7, &m, out, sizeof(out)), 56);
@@ -360,7 +360,7 @@ t_err_framing(void)
 	t_set32(in, 4, 56);
 	CU_ASSERT_EQUAL(t_check(in, 57, 0, &h), CTL_E_LENGTH);
 	/* Framing goes before the version. */
-	t_set32(in, 8, 2);
+	t_set32(in, 8, 3);
 	CU_ASSERT_EQUAL(t_check(in, 57, 0, &h), CTL_E_LENGTH);
 
 	CU_ASSERT_EQUAL(t_check(in, 0, 0, &h), CTL_E_SHORT);
@@ -374,11 +374,11 @@ t_err_version(void)
 	struct ctl_hdr h;
 	size_t n = t_msg(t_hello_hex, T_HELLO_LEN, in);
 
-	/* A HELLO from version 2: recognisable, header filled. */
-	t_set32(in, 8, 2);
+	/* A HELLO from version 3: recognisable, header filled. */
+	t_set32(in, 8, 3);
 	CU_ASSERT_EQUAL(t_check(in, n, 0, &h), CTL_E_VERSION);
 	CU_ASSERT_EQUAL(h.type, CTL_MSG_HELLO);
-	CU_ASSERT_EQUAL(h.version, 2);
+	CU_ASSERT_EQUAL(h.version, 3);
 	CU_ASSERT_EQUAL(h.reqid, 7);
 	CU_ASSERT_EQUAL(h.len, 56);
 	t_set32(in, 8, 0);

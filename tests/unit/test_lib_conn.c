@@ -24,8 +24,8 @@
 #include "wire/ctlverbs.h"
 
 /*
- * A child process plays rdmad on two sockets: "ok" speaks version 1,
- * "old" answers HELLO with version 2.  It answers each request the way
+ * A child process plays rdmad on two sockets: "ok" speaks
+ * CTL_PROTO_VERSION, "old" answers HELLO with version 99.  It answers each request the way
  * the scenario in t_scenario() expects, checks every field it receives
  * and exits 0 when all its checks passed and the main connection closed.
  */
@@ -413,11 +413,11 @@ fk_serve(struct fk *k, int s, int old)
 	FK_CHECK(h.reqid != 0);
 	if (h.type == CTL_MSG_HELLO) {
 		if (old) {
-			/* A daemon from the future: version 2 everywhere. */
-			hr.version = 2;
+			/* A daemon from the future: version 99 everywhere. */
+			hr.version = 99;
 			len = ctl_hello_reply_encode(h.reqid, &hr, k->buf,
 			    sizeof(k->buf));
-			ctl_store_le32(k->buf + 8, 2);
+			ctl_store_le32(k->buf + 8, 99);
 			fk_send(s, k->buf, len, -1);
 			return 1;
 		}
@@ -497,7 +497,7 @@ t_open_errors(void)
 	CU_ASSERT_EQUAL(rdmad_open(t_old, &ctx), -EPROTO);
 	CU_ASSERT_PTR_NULL(ctx);
 	CU_ASSERT_STRING_EQUAL(rdmad_last_error(NULL), "rdmad speaks "
-	    "control protocol version 2, this library speaks 1");
+	    "control protocol version 99, this library speaks 2");
 	CU_ASSERT_EQUAL(rdmad_open("/nonexistent/rdmad.sock", &ctx), -ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rdmad_last_error(NULL),
 	    "/nonexistent/rdmad.sock"));

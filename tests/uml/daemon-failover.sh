@@ -5,11 +5,13 @@
 # verified RDMA Writes and Reads between them (tests/uml/ud_failover)
 # while the primary link is cut: first set down, then (after it came
 # back) blackholed by netem loss 100%.  Every octet must come back
-# right, no operation may fail; the longest stall is printed against the
-# 200 ms target and must stay below UD_STALL_MAX ms (default 1000: a
-# noisy 2-core machine, not a failover that never came).  After each cut
-# the link returns and both daemons must see the lost path available
-# again.
+# right, no operation may fail; the failover's stall (the longest gap
+# between two verified rounds that overlaps the second after the cut) is
+# printed against the 200 ms target, and every stall must stay below
+# UD_STALL_MAX ms (default 1000: a noisy 2-core machine, not a failover
+# that never came).  3 s after each cut the link returns and, while the
+# stream still runs, `rdmactl -j peers` of both daemons must show both
+# paths active again.
 #
 # Environment: UD_TRANSPORT (sctp; tcp cannot survive a cut link and is
 # only useful to debug the plumbing), UD_STALL_MAX, UML_KEEP=1 (keep the
@@ -31,7 +33,7 @@ UD_SCTP="rto_initial_ms = 100; rto_min_ms = 30; rto_max_ms = 200;
     hb_interval_ms = 100; path_max_retrans = 3; pf_threshold = 1;"
 UD_TRANSPORT=${UD_TRANSPORT:-sctp}
 stall_max=${UD_STALL_MAX:-1000}
-secs=8
+secs=9
 RDMACTL=${RDMACTL:-$PWD/rdmactl}
 fail=0
 port=7050
@@ -42,30 +44,27 @@ trap 'ud_stop_all' EXIT
 echo "# daemons: a 10.1.1.1+10.1.2.1, b 10.1.1.2+10.1.2.2, transport" \
     "$UD_TRANSPORT; run folder $UD_DIR"
 
-# path_back NAME ADDR FROM: daemon NAME's log, past line FROM, says the
-# path to ADDR is available again (after being unreachable).
-path_back() {
-	tail -n +"$3" "$(ud_log "$1")" | grep -q "path $2: available"
+# path_log NAME FROM: the path events in daemon NAME's log past line FROM.
+path_log() {
+	tail -n +"$2" "$(ud_log "$1")" | sed -n 's/.* path \([0-9.]*: [a-z]*\).*/\1/p' |
+	    tr '\n' ';'
 }
 
-# paths_active NAME ADDR...: rdmactl peers -j of daemon NAME lists every
-# ADDR as a path in state "active" (exit 2 when it lists no path at all).
+# paths_active NAME ADDR...: rdmactl -j peers of daemon NAME lists every
+# ADDR as a path in state "active".
 paths_active() {
-	local name=$1
+	local name=$1 a got
 	shift
-	ud_in "$name" "$RDMACTL" -S "$(ud_sock "$name")" peers -j 2>/dev/null |
-	    python3 -c '
-import json, sys
-want = set(sys.argv[1:])
-try:
-    peers = json.load(sys.stdin)
-except ValueError:
-    sys.exit(2)
-paths = [p for peer in peers for p in peer.get("paths", [])]
-if not paths:
-    sys.exit(2)
-got = set(p["address"] for p in paths if p["state"] == "active")
-sys.exit(0 if want <= got else 1)' "$@"
+	got=$(ud_in "$name" "$RDMACTL" -S "$(ud_sock "$name")" -j peers \
+	    2>/dev/null | tr -d ' \n' |
+	    grep -o '"address":"[^"]*","state":"active"')
+	for a in "$@"; do
+		case $got in
+		*"\"$a\""*) ;;
+		*) return 1 ;;
+		esac
+	done
+	return 0
 }
 
 # paths NAME: what rdmactl says of daemon NAME's peers, for the log.
@@ -74,10 +73,12 @@ paths() {
 	    sed "s/^/#   $1: /"
 }
 
-# case NAME CUT RESTORE: the stream, the cut 3 s in, the link back at
-# the end; checks the client's verdict, its stall, the paths.
+# case NAME CUT RESTORE: the stream for $secs s; the cut 2 s in, the
+# link back 5 s in; then, while the stream still runs on the same
+# association, both paths must show active again.  Checks the client's
+# verdict, its longest stall, the paths.
 case_run() {
-	local name=$1 cut=$2 restore=$3 la lb st stall
+	local name=$1 cut=$2 restore=$3 la lb st stall fo cut_at back=
 	port=$((port + 1))
 	echo "== $name"
 	$(ud_nsx b) "$FO" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv-$port.log" 2>&1 &
@@ -91,40 +92,48 @@ case_run() {
 	la=$(wc -l < "$(ud_log a)")
 	lb=$(wc -l < "$(ud_log b)")
 	echo "# $(date +%T.%N | cut -c1-12) cut: $cut"
+	cut_at=$(date +%s.%N)
 	eval "$cut"
-	wait $cli
-	st=$?
+	ud_wait_for 100 grep -qs "^t=5 s" "$UD_DIR/cli-$port.log"
 	echo "# $(date +%T.%N | cut -c1-12) restore: $restore"
 	eval "$restore"
+	# Heartbeats every 100 ms: back well within the 3 s left.
+	if ud_wait_for 30 paths_active a 10.1.1.2 10.1.2.2 &&
+	    ud_wait_for 10 paths_active b 10.1.1.1 10.1.2.1; then
+		back="after $(date +%T.%N | cut -c1-12)"
+	fi
+	paths a
+	wait $cli
+	st=$?
 	sed 's/^/#   /' "$UD_DIR/cli-$port.log"
 	wait $srv
 	stall=$(sed -n 's/.*longest stall \([0-9]*\) ms.*/\1/p' "$UD_DIR/cli-$port.log")
+	# The failover's stall: the longest one that overlaps the second
+	# after the cut (the others are the noise of a shared machine).
+	fo=$(awk -v c="$cut_at" '$1 == "stall" { e = $5; s = e - $2 / 1000
+	    if (e > c && s < c + 1 && $2 > m) m = $2 } END { print m + 0 }' \
+	    "$UD_DIR/cli-$port.log")
 	if [ $st -eq 0 ] && [ -n "$stall" ] && [ "$stall" -lt "$stall_max" ]; then
-		echo "ok   - $name: every octet verified, no failed operation," \
-		    "longest stall $stall ms (target 200 ms:" \
-		    "$([ "$stall" -lt 200 ] && echo met || echo "missed by $((stall - 200)) ms"))"
+		echo "ok   - $name: every octet verified, no failed operation;" \
+		    "failover stall $fo ms (target 200 ms:" \
+		    "$([ "$fo" -lt 200 ] && echo met || echo "missed by $((fo - 200)) ms")," \
+		    "longest stall of the run $stall ms, bound $stall_max ms)"
 	else
-		echo "FAIL - $name: client exit $st, longest stall ${stall:-?} ms" \
-		    "(bound $stall_max ms)"
+		echo "FAIL - $name: client exit $st, failover stall $fo ms," \
+		    "longest stall ${stall:-?} ms (bound $stall_max ms)"
 		fail=1
 	fi
-	# The cut path is back in both daemons' view: rdmactl peers -j
-	# shows both paths active (the transport's log says so too).
-	if ud_wait_for 100 paths_active a 10.1.1.2 10.1.2.2 &&
-	    ud_wait_for 100 paths_active b 10.1.1.1 10.1.2.1; then
-		echo "ok   - $name: rdmactl peers: both paths active again on both daemons"
+	if [ -n "$back" ]; then
+		echo "ok   - $name: rdmactl -j peers: both paths active again on" \
+		    "both daemons"
 	else
-		echo "FAIL - $name: both paths not active again within 10 s"
+		echo "FAIL - $name: rdmactl -j peers: both paths not active again" \
+		    "within 4 s of the restore"
 		fail=1
 	fi
-	if path_back a 10.1.1.2 "$la" && path_back b 10.1.1.1 "$lb"; then
-		echo "ok   - $name: both daemons logged the primary path available again"
-	else
-		echo "FAIL - $name: no \"path ...: available\" in the daemons' logs"
-		fail=1
-	fi
-	grep -h "path " "$(ud_log a)" "$(ud_log b)" | tail -n 4 | sed 's/^/#   /'
-	paths a
+	# The transports' own view, for the record (a path that only went
+	# "potentially failed" comes back without an "available" event).
+	echo "# logged since the cut: a: $(path_log a "$la"); b: $(path_log b "$lb")"
 }
 
 if [ "$UD_TRANSPORT" = tcp ]; then

@@ -12,7 +12,8 @@
  *	connect, then for SECONDS: fill 64 KiB with a pattern new in every
  *	round, RDMA Write it to the next of 16 slots of the peer's region,
  *	RDMA Read it back into another buffer, compare every octet.
- *	Prints a line per second ("t=… ops … stall …"), then
+ *	Prints a line per second ("t=… ops … stall …"), one per stall of
+ *	50 ms or more ("stall X ms until EPOCH", wall-clock), then
  *	"ops N verified, F failed, longest stall X ms, transport T" and
  *	exits 0 only when no operation failed and no octet differed.
  *
@@ -63,6 +64,17 @@ fo_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wall-clock time in seconds (stalls are matched with the script's
+ * `date +%s.%N`). */
+static double
+fo_epoch(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -249,6 +261,9 @@ fo_client(const char *host, const char *sock, uint16_t port, double secs,
 			break;
 		}
 		now = fo_now();
+		if (now - last >= 0.05)
+			printf("stall %.0f ms until %.3f\n", (now - last) * 1000,
+			    fo_epoch());
 		if (now - last > sec_stall)
 			sec_stall = now - last;
 		if (now - last > stall)

@@ -56,7 +56,7 @@ main(int argc, char *argv[])
 	struct rdmad_mr *mr;
 	struct rdmad_mw *mw;
 	struct rdmad_pd *pd;
-	struct rdmad_cq *cq;
+	struct rdmad_cq *cq = NULL;
 	rdmad_ctx_t *ctx = NULL;
 	char host[256], *colon, c;
 	long nqp = 1, nmr = 1, i;

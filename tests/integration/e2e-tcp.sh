@@ -65,25 +65,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 99' HUP INT TERM
 
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-not_ok() {
-	fail=$((fail + 1))
-	echo "FAIL - $1"
-	[ -n "${2:-}" ] && echo "$2" | sed 's/^/       /'
-	return 0
-}
-
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+# ok, not_ok, wait_for
+. "$(cd "$(dirname "$0")" && pwd)/../helpers/steps.sh"
 
 conf_tp=tcp	# rdmad.conf transport of write_conf
 port=$((20000 + $$ % 20000))

@@ -128,6 +128,7 @@ contains "qps: the connected QP" "$out" "rts +up +tcp +127\\.0\\.0\\.2:$ep +[0-9
 json_out=$($A -j qps)
 json "qps -j: count" 'len(d)' 2
 json "qps -j: connected one" '[(q["state"], q["conn"], q["transport"], q["peer"], q["pid"], q["tx_bytes"], q["rx_bytes"], q["terminates_sent"]) for q in d if q["state"] == "rts"]' "[('rts', 'up', 'tcp', '127.0.0.2:$ep', $cpid, 64, 64, 0)]"
+json "qps -j: auto without kernel SCTP, and why" '[(q["transport"], q["why"]) for q in d if q["state"] == "rts"]' "[('tcp', 'auto: no kernel SCTP (Protocol not supported)')]"
 json "qps -j: idle one" '[(q["state"], q["conn"], q["transport"], q["peer"]) for q in d if q["state"] == "idle"]' "[('idle', 'idle', None, None)]"
 
 json_out=$($A -j mrs)

@@ -55,26 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-t0=$(date +%s)
-ok() { pass=$((pass + 1)); echo "ok   - $1 [$(($(date +%s) - t0)) s]"; }
-not_ok() {
-	fail=$((fail + 1))
-	echo "FAIL - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       /'
-	return 0
-}
-
-# wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-wait_for() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+# ok, not_ok, wait_for
+. "$(cd "$(dirname "$0")" && pwd)/../helpers/steps.sh"
 
 # conf NAME TRANSPORT ADDR1 ADDR2: configuration of daemon NAME.
 conf() {

@@ -15,7 +15,12 @@
 #   - the QP set-up rate (create + connect + accept + destroy) on SCTP
 #     streams against TCP/MPA connections between the same daemons;
 #   - for each rdbench figure, the daemons' context switches per second
-#     and CPU use meanwhile (perf does not work inside UML).
+#     and CPU use meanwhile, the guest CPU's idle share, the rdbench
+#     server's share and the rest (client, softirq), and the kernel's SCTP fast and T3
+#     retransmissions and discarded DATA chunks per second (perf does
+#     not work inside UML: these counters are the profile).
+# The guest's net.core.rmem_max/wmem_max are raised to 4 MiB first, so
+# that the daemons' and iperf3's 4 MiB socket buffers are not capped.
 # Every figure: median, min and max over the runs, its baseline's median
 # and the ratio, the target where the project has one.  Output: a table
 # on stdout, DIR/bench.csv, DIR/bench.md, DIR/raw.csv (every run).
@@ -67,13 +72,22 @@ status=0
 pids=
 fail() { echo "bench/uml-run.sh: $*" >&2; status=1; }
 
+# The guest kernel caps SO_SNDBUF/SO_RCVBUF at net.core.[rw]mem_max
+# (208 KiB): let the daemons' 4 MiB (sctp.sndbuf, sctp.rcvbuf) and
+# iperf3's -w 4M apply, the same buffers on both sides of each ratio.
+sysctl -qw net.core.rmem_max=4194304 net.core.wmem_max=4194304 ||
+    fail "sysctl net.core.[rw]mem_max"
 # The daemons' transport, and that of the "sctp" rows (tcp only to
 # debug this script where the daemons cannot use SCTP).
 tp=${UML_BENCH_TRANSPORT:-sctp}
 UD_TRANSPORT=auto	# listeners on both; each rdbench client chooses
 ud_conf a 127.0.0.1 && ud_conf b 127.0.0.2 || exit 1
 ud_start a && ud_start b || { st=$?; ud_stop_all; exit $st; }
-"$RDBENCH" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv.log" 2>&1 &
+# UML has one CPU: a client or server that spins on its CQ only delays
+# the daemons it waits for (RTT 3 ms with rdbench's default --spin 100,
+# 0.4-0.6 ms without): every rdbench here sleeps at once (--spin 0).
+"$RDBENCH" -s -S "$(ud_sock b)" -p $port --spin 0 > "$UD_DIR/srv.log" 2>&1 &
+pid_srv=$!
 pids="$pids $!"
 iperf3 -s -B 127.0.0.2 -p $((port + 1)) > "$UD_DIR/iperf3.log" 2>&1 &
 pids="$pids $!"
@@ -91,11 +105,19 @@ rdbench() {
 	local r=$1 src=$2 tp=$3
 	shift 3
 	timeout 300 "$RDBENCH" -c 127.0.0.2 -S "$(ud_sock a)" -p $port \
-	    --transport "$tp" --csv -q "$@" > "$UD_DIR/client.out" \
+	    --transport "$tp" --spin 0 --csv -q "$@" > "$UD_DIR/client.out" \
 	    2>> "$UD_DIR/client.err" ||
 	    fail "rdbench $tp $*: exit $? ($(tail -n 2 "$UD_DIR/client.err"))"
 	awk -F, -v OFS=, -v r="$r" -v s="$src" '/^rdmad,/ { $1 = s; $5 = r; print }' \
 	    "$UD_DIR/client.out" >> "$raw"
+}
+
+# snmp: the kernel's SCTP retransmission counters (fast, T3) and the
+# DATA chunks it discarded, "fast t3 discards".
+snmp() {
+	awk '$1 == "SctpFastRetransmits" { f = $2 } $1 == "SctpT3Retransmits" { t = $2 }
+	    $1 == "SctpInDataChunkDiscards" { d = $2 } END { print f + 0, t + 0, d + 0 }' \
+	    /proc/net/sctp/snmp
 }
 
 # cnt: context switches and CPU ticks of both daemons together.
@@ -107,7 +129,8 @@ cnt() {
 		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat")
 		t=$((t + v))
 	done
-	echo "$cs $t $(date +%s.%N)"
+	echo "$cs $t $(date +%s.%N) $(awk '$1 == "cpu" { print $5 + $6; exit }' /proc/stat)" \
+	    "$(awk '{ print $14 + $15 }' "/proc/$pid_srv/stat")"
 }
 
 # counted RUN LABEL ARGS...: rdbench RUN ARGS..., and the daemons'
@@ -116,13 +139,21 @@ cnt() {
 counted() {
 	local r=$1 label=$2 c0 c1
 	shift 2
-	c0=$(cnt)
+	c0="$(cnt) $(snmp)"
 	rdbench "$r" "$@"
-	c1=$(cnt)
+	c1="$(cnt) $(snmp)"
 	echo "$c0 $c1" | awk -v OFS=, -v r="$r" -v l="$label" -v hz="$(getconf CLK_TCK)" '{
-	    dt = $6 - $3; if (dt <= 0) exit
-	    printf "daemons,%s_cswitch,0,1,%d,%.1f,1/s\n", l, r, ($4 - $1) / dt
-	    printf "daemons,%s_cpu,0,1,%d,%.1f,%%\n", l, r, ($5 - $2) / hz / dt * 100 }' >> "$raw"
+	    dt = $11 - $3; if (dt <= 0) exit
+	    d = ($10 - $2) / hz / dt * 100; i = ($12 - $4) / hz / dt * 100
+	    v = ($13 - $5) / hz / dt * 100
+	    printf "daemons,%s_cswitch,0,1,%d,%.1f,1/s\n", l, r, ($9 - $1) / dt
+	    printf "daemons,%s_cpu,0,1,%d,%.1f,%%\n", l, r, d
+	    printf "guest,%s_idle,0,1,%d,%.1f,%%\n", l, r, i
+	    printf "guest,%s_server_cpu,0,1,%d,%.1f,%%\n", l, r, v
+	    printf "guest,%s_other_cpu,0,1,%d,%.1f,%%\n", l, r, 100 - d - i - v
+	    printf "kernel,%s_fast_rtx,0,1,%d,%.1f,1/s\n", l, r, ($14 - $6) / dt
+	    printf "kernel,%s_t3_rtx,0,1,%d,%.1f,1/s\n", l, r, ($15 - $7) / dt
+	    printf "kernel,%s_discards,0,1,%d,%.1f,1/s\n", l, r, ($16 - $8) / dt }' >> "$raw"
 }
 
 # iperf3 --sctp, 64 KiB messages, 4 MiB socket buffers like the daemons.

@@ -196,7 +196,9 @@ grep -h "association\|SCTP" "$(ud_log a)" | head -n 3 | sed 's/^/# daemon a: /' 
 sum=$out/bench.csv
 {
 	echo "source,test,size,median,min,max,unit,runs,baseline,baseline_median,ratio,target,met"
-	tail -n +2 "$raw" | sort -t, -k1,1 -k2,2 -k3,3n -k6,6g |
+	# The figures first, then their baselines, then the counters.
+	tail -n +2 "$raw" | awk -F, 'BEGIN { n = split("sctp tcp iperf3 sockperf daemons guest kernel", o, " ")
+	    for (i = 1; i <= n; i++) rank[o[i]] = i } { print rank[$1] + 0 "," $0 }' | sort -t, -k1,1n -k3,3 -k4,4n -k7,7g | cut -d, -f2- |
 	awk -F, '
 	function flush(   m) {
 		if (n == 0) return

@@ -92,7 +92,8 @@ conn_up(struct sess_obj *qp)
 		qp->u.qp.ord = ci.ord;
 		qp->u.qp.ird = ci.ird;
 	}
-	log_info("tp", "client %u: qp %u up with %s (%s)", qp->sess->id,
+	/* Per QP at debug level: the transport is logged per peer. */
+	log_debug("tp", "client %u: qp %u up with %s (%s)", qp->sess->id,
 	    qp->id, qp->u.qp.peer, qp->u.qp.why);
 	/* The peer host: "h:port" or "[h]:port" without the port. */
 	snprintf(host, sizeof(host), "%s", qp->u.qp.peer[0] == '[' ?

@@ -26,10 +26,12 @@ fi
 # ---- inside the guest ------------------------------------------------------
 # Failover timers (RFC 4960 §6.3, §8.2; RFC 7829): retransmission
 # timeouts from 30 ms (far above the veth round trip, well under 1 ms
-# even in UML) doubling to at most 200 ms; a path is potentially failed
-# after its second timeout (pf_threshold 1) and new data moves to the
-# other path at once; heartbeats every 100 ms find the path back.
-UD_SCTP="rto_initial_ms = 100; rto_min_ms = 30; rto_max_ms = 200;
+# even in UML) doubling to at most 100 ms (200 ms let a loaded UML,
+# whose round trips swell the RTO, stall 617 ms once); a path is
+# potentially failed after its second timeout (pf_threshold 1, the
+# lowest rdmad.conf takes) and new data moves to the other path at once;
+# heartbeats every 100 ms find it back.
+UD_SCTP="rto_initial_ms = 100; rto_min_ms = 30; rto_max_ms = 100;
     hb_interval_ms = 100; path_max_retrans = 3; pf_threshold = 1;"
 UD_TRANSPORT=${UD_TRANSPORT:-sctp}
 stall_max=${UD_STALL_MAX:-1000}

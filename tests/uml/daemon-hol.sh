@@ -13,10 +13,12 @@
 # `rdmactl peers` shows both QPs on one association, the bulk QP moves
 # data, and the latency QP's median under load stays below HOL_BOUND_MS
 # (default 50 ms; measured: about 2 ms, alone and under load, in a
-# loaded UML).  A latency QP queued behind the bulk QP's recovery could
-# not meet it: at 3 % loss nearly every 1 MiB Write (about 120 packets
-# of 9000 octets) loses one, and each loss costs a retransmission
-# timeout (rto_min 200 ms by default).  Figures in BENCHMARKS.md.
+# loaded UML).  A latency QP blocked behind the bulk QP could not meet
+# it: each 64-octet message would wait for the 8 MiB of Writes in
+# flight ahead of it (120-230 ms at the 35-65 MiB/s the bulk QP gets
+# here), and at 3 % loss for their lost packets (nearly every 1 MiB
+# Write, about 120 packets of 9000 octets, loses one) to be recovered.
+# Figures in BENCHMARKS.md.
 #
 # Environment: HOL_LOSS (netem loss, default 3%), HOL_BOUND_MS, UML_KEEP=1.
 here=$(cd "$(dirname "$0")" && pwd)

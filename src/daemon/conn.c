@@ -98,6 +98,7 @@ conn_npending(void)
 	return conn_nreqs;
 }
 
+/* Destroy the transports. */
 void
 conn_shutdown(void)
 {

@@ -49,6 +49,7 @@ struct conn_try {
 
 static TAILQ_HEAD(, conn_try) conn_tries = TAILQ_HEAD_INITIALIZER(conn_tries);
 
+/* Send CONN_REPLY for the QP's owed request (peer: its private data). */
 void
 conn_reply(struct sess_obj *qp, uint32_t code, const char *why,
     const struct tp_conn_params *peer)
@@ -79,6 +80,8 @@ conn_reply(struct sess_obj *qp, uint32_t code, const char *why,
 	    sizeof(buf)), -1);
 }
 
+/* The stream of qp is up: record what was negotiated, note the peer's
+ * transport, reply. */
 void
 conn_up(struct sess_obj *qp)
 {
@@ -155,6 +158,7 @@ conn_try_find(const struct sess_obj *qp)
 	return NULL;
 }
 
+/* Forget an automatic attempt: unlink, stop its timer, free. */
 static void
 conn_try_free(struct conn_try *t)
 {
@@ -164,6 +168,7 @@ conn_try_free(struct conn_try *t)
 	free(t);
 }
 
+/* Forget the automatic attempt of qp, if any. */
 void
 conn_try_drop(struct sess_obj *qp)
 {

@@ -133,6 +133,7 @@ conn_tp_sctp_init(char **cause)
 	return 0;
 }
 
+/* Create TCP/MPA ("mpa" settings), then SCTP when the kernel has it. */
 int
 conn_tp_init(char **cause)
 {
@@ -157,6 +158,7 @@ conn_tp_init(char **cause)
 	return conn_tp_sctp_init(cause);
 }
 
+/* Destroy both transports (every stream and listener goes). */
 void
 conn_tp_shutdown(void)
 {
@@ -178,24 +180,28 @@ conn_tp_closing(void)
 	    tp_sctp_ops.closing(ctp.sctp) > 0);
 }
 
+/* The transport of a kind, or NULL when this daemon has none. */
 struct tp *
 conn_tp_of(enum tp_kind kind)
 {
 	return kind == TP_SCTP ? ctp.sctp : ctp.tcp;
 }
 
+/* The ops table of a kind. */
 const struct tp_ops *
 conn_tp_ops(enum tp_kind kind)
 {
 	return kind == TP_SCTP ? &tp_sctp_ops : &tp_tcp_ops;
 }
 
+/* The ops table of the transport that owns c. */
 const struct tp_ops *
 conn_ops_of(const struct tp_conn *c)
 {
 	return conn_tp_ops(tp_conn_kind(c));
 }
 
+/* Does this daemon run SCTP?  Else *why says why not. */
 bool
 conn_tp_sctp(const char **why)
 {
@@ -204,12 +210,14 @@ conn_tp_sctp(const char **why)
 	return ctp.sctp_ok;
 }
 
+/* "SCTP" or "TCP/MPA", for logs and reasons. */
 const char *
 conn_tp_label(enum tp_kind kind)
 {
 	return kind == TP_SCTP ? "SCTP" : "TCP/MPA";
 }
 
+/* Log the transport towards host when new, or when it changed. */
 void
 conn_tp_peer_note(const char *host, enum tp_kind kind, const char *why)
 {
@@ -237,6 +245,7 @@ conn_tp_peer_note(const char *host, enum tp_kind kind, const char *why)
 	log_info("tp", "peer %s: %s (%s)", host, conn_tp_label(kind), why);
 }
 
+/* "host:port" ("[v6]:port") of a socket address. */
 void
 conn_peer_str(const struct sockaddr *sa, socklen_t salen, char *buf,
     size_t len)
@@ -252,6 +261,7 @@ conn_peer_str(const struct sockaddr *sa, socklen_t salen, char *buf,
 	    host, serv);
 }
 
+/* The bare numeric host of a socket address. */
 void
 conn_host_str(const struct sockaddr *sa, socklen_t salen, char *buf,
     size_t len)

@@ -9,7 +9,9 @@
 #   1. transport "auto": every RDMA operation over SCTP, data verified;
 #      `rdmactl qps -j` shows the QPs on sctp with why "auto: SCTP",
 #      `rdmactl peers -j` the association with both paths, one primary;
-#      B's QPs say "incoming over SCTP"; `status -j` says sctp available.
+#      B's QPs say "incoming over SCTP"; `status -j` says sctp available;
+#      A's first link goes down: the path shows inactive, one failover is
+#      counted and logged, the ping goes on over the second path.
 #   2. SCTP and TCP/MPA QPs between the same daemons at once (one client
 #      asks for tcp), each on its transport, data verified.
 #   2b. a listener of B on TCP only: an automatic connect from A gets
@@ -46,6 +48,7 @@ tmp=$(mktemp -d "$top/daemon-sctp.XXXXXX") || exit 99
 mount -t tmpfs tmpfs "$tmp" || exit 99
 pass=0
 fail=0
+STEP_T0=$(date +%s)
 pids=
 
 cleanup() {
@@ -74,6 +77,7 @@ sctp = {
 	addresses = [ "$3", "$4" ];
 	timeout_ms = 3000;
 	hb_interval_ms = 500;
+	rto_max_ms = 1000;
 };
 limits = { max_reg_bytes = 1073741824; max_qps = 64; };
 control = { socket = "$tmp/$1.sock"; mode = "0600"; };
@@ -206,6 +210,32 @@ if wait_for 150 grep -qs "^RDMA PING" "$tmp/ping.log"; then
 	    ok "peers (text): the primary path" ||
 	    not_ok "peers (text): the primary path" "$t"
 	pyq "assoc -j is peers -j" "$(ctl a -j assoc)" 'len(d)' 1
+	# The primary path fails: the ping goes on over 10.1.2.2, the path
+	# shows inactive, one failover is counted and logged.
+	ip -n a link set va1 down
+	failed_over() {
+		pa=$(ctl a -j peers) && [ "$(printf '%s' "$pa" |
+		    python3 -c 'import json, sys
+print(json.load(sys.stdin)[0]["failovers"])')" -ge 1 ]
+	}
+	if wait_for 200 failed_over; then
+		pyq "failover: path 10.1.1.2 inactive, counted" "$pa" \
+		    '[([a["state"] for a in p["paths"] if a["address"] == "10.1.1.2"], p["failovers"]) for p in d]' \
+		    "[(['inactive'], 1)]"
+		grep -q "peer 10.1.1.2 path 10.1.1.2: unreachable" "$tmp/a.log" &&
+		    ok "failover: logged with peer, path and state" ||
+		    not_ok "failover: logged" "$(grep path "$tmp/a.log")"
+		n1=$(grep -c "^64 octets from" "$tmp/ping.log")
+		sleep 1.5
+		n2=$(grep -c "^64 octets from" "$tmp/ping.log")
+		[ "$n2" -gt "$n1" ] &&
+		    ok "failover: the ping goes on ($n1 -> $n2 replies)" ||
+		    not_ok "failover: the ping goes on" "$n1 -> $n2"
+	else
+		not_ok "failover: a path of A's association fails over" \
+		    "$(ctl a peers)"
+	fi
+	ip -n a link set va1 up
 else
 	not_ok "rdmactl ping starts" "$(cat "$tmp/ping.log" "$tmp/echo.log")"
 fi
@@ -213,20 +243,22 @@ kill -TERM $ppid $epid 2>/dev/null
 wait $ppid $epid 2>/dev/null
 
 # --- 2. SCTP and TCP/MPA QPs at once between the same daemons ------------
-client_bg "$tmp/c2s.log" -n 1 --max-size 64k --qps 2 -q --transport auto \
-    --expect sctp --expect-why "auto: SCTP"
+ops=send,write_imm,read,atomic,mw2
+client_bg "$tmp/c2s.log" -n 4 --max-size 64k --qps 2 -q --op $ops \
+    --transport auto --expect sctp --expect-why "auto: SCTP"
 s_pid=$cpid
-client "tcp as asked, next to SCTP" "$tmp/c2t.log" -n 1 --max-size 64k \
-    --qps 2 -q --transport tcp --expect tcp --expect-why "tcp as asked"
+client "tcp as asked, next to SCTP" "$tmp/c2t.log" -n 4 --max-size 64k \
+    --qps 2 -q --op $ops --transport tcp --expect tcp \
+    --expect-why "tcp as asked"
 wait $s_pid
 st=$?
 [ $st -eq 0 ] && ok "SCTP next to TCP/MPA: $(tail -n 1 "$tmp/c2s.log")" ||
     not_ok "SCTP next to TCP/MPA: exit $st" "$(grep FAIL "$tmp/c2s.log" |
     head -n 5)"
 out=$(ctl a -j stats)
-pyq "stats -j (A): both transports carried data" "$out" \
-    '[(t["transport"], t["tx_bytes"] > 0, t["failovers"]) for t in d["transports"]]' \
-    "[('sctp', True, 0), ('tcp', True, None)]"
+pyq "stats -j (A): both transports carried data, the failover counted" \
+    "$out" '[(t["transport"], t["tx_bytes"] > 0, t["failovers"]) for t in d["transports"]]' \
+    "[('sctp', True, 1), ('tcp', True, None)]"
 kill -TERM $srv 2>/dev/null
 wait $srv 2>/dev/null
 

@@ -367,7 +367,9 @@ fk_dispatch(struct fk *k, int s, const struct ctl_hdr *h,
 		fk_qp_query(k, s, h->reqid, m->id.id);
 		return;
 	case CTL_MSG_LISTEN:
-		FK_CHECK(m->listen.port == 7471 && m->listen.backlog == 8);
+		/* rdmad_listen(): transport AUTO, the daemon's default. */
+		FK_CHECK(m->listen.port == 7471 && m->listen.backlog == 8 &&
+		    m->listen.transport == CTLV_TRANSPORT_AUTO);
 		k->listen_conn = s;
 		fk_obj(k, s, h->reqid, 77, 0);
 		fk_conn_request(k, s, 555, "hi");
@@ -660,6 +662,11 @@ t_passive(rdmad_ctx_t *ctx, struct rdmad_pd *pd, struct rdmad_cq *cq,
 	const void *pp;
 	size_t plen;
 
+	struct rdmad_listen_attr bad = { 8, (enum rdmad_transport)3 };
+
+	/* An unknown transport never reaches the daemon. */
+	CU_ASSERT_EQUAL(rdmad_listen_with(ctx, 7471, &bad, l), -EINVAL);
+	CU_ASSERT_PTR_NULL(*l);
 	CU_ASSERT_EQUAL_FATAL(rdmad_listen(ctx, 7471, 8, l), 0);
 	CU_ASSERT(rdmad_listener_fd(*l) >= 0);
 	CU_ASSERT(t_readable(rdmad_listener_fd(*l)));

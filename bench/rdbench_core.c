@@ -118,6 +118,7 @@ struct rb_opts {
 	size_t		 lat_size;
 	unsigned int	 qps, mrs;	/* hold */
 	bool		 verify;
+	enum rdmad_transport transport;	/* of the client's QPs */
 	bool		 quiet;
 	const char	*prog;
 };
@@ -965,7 +966,7 @@ c_open(struct c_conn *c, const struct rb_opts *o, enum rb_test t, size_t max,
 		qa.rq_depth = RB_CREC;
 		qa.ord = depth < 16 ? 16 : depth;
 		qa.ird = 16;
-		qa.transport = RDMAD_TRANSPORT_TCP;
+		qa.transport = o->transport;
 		r = rdmad_create_qp(c->pd, &qa, &c->qp);
 	}
 	for (i = 0; r == 0 && i < RB_CREC; i++)
@@ -1360,7 +1361,7 @@ c_light_qp(const struct rb_opts *o, struct c_light *l, struct rdmad_cq *cq,
 	memset(&qa, 0, sizeof(qa));
 	qa.send_cq = qa.recv_cq = cq;
 	qa.sq_depth = qa.rq_depth = 1;
-	qa.transport = RDMAD_TRANSPORT_TCP;
+	qa.transport = o->transport;
 	if ((r = rdmad_create_qp(l->pd, &qa, qpp)) != 0)
 		return r;
 	memset(&rw, 0, sizeof(rw));
@@ -1488,7 +1489,7 @@ rb_usage(const char *prog)
 	    "       %s -c host [-S socket] [-p port] [-t tests] [-z sizes]\n"
 	    "          [-d depth] [-T seconds] [-r runs] [--csv] [--spin N]\n"
 	    "          [--lat-iters N] [--lat-size N] [--qps N] [--mrs N]\n"
-	    "          [--no-verify] [-q]\n"
+	    "          [--no-verify] [--transport tcp|sctp|auto] [-q]\n"
 	    "  tests: write,read,send,lat,setup,hold or all (default:\n"
 	    "         write,read,send,lat,setup)\n"
 	    "  sizes: a list (64,4k,1M) or a range MIN:MAX[:FACTOR]\n"
@@ -1517,6 +1518,22 @@ rb_parse_num(const char *s, size_t *out)
 	if (*end != '\0' || v > (1ull << 30))
 		return false;
 	*out = (size_t)v;
+	return true;
+}
+
+/* --transport: tcp, sctp or auto (the client's QPs; the server takes
+ * what comes). */
+static bool
+rb_parse_transport(struct rb_opts *o, const char *arg)
+{
+	if (strcmp(arg, "tcp") == 0)
+		o->transport = RDMAD_TRANSPORT_TCP;
+	else if (strcmp(arg, "sctp") == 0)
+		o->transport = RDMAD_TRANSPORT_SCTP;
+	else if (strcmp(arg, "auto") == 0)
+		o->transport = RDMAD_TRANSPORT_AUTO;
+	else
+		return false;
 	return true;
 }
 
@@ -1612,6 +1629,7 @@ rdbench_main(int argc, char **argv)
 		{ "qps", required_argument, NULL, 'Q' },
 		{ "mrs", required_argument, NULL, 'M' },
 		{ "no-verify", no_argument, NULL, 'V' },
+		{ "transport", required_argument, NULL, 'X' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -1633,6 +1651,7 @@ rdbench_main(int argc, char **argv)
 	o.lat_iters = 20000;
 	o.lat_size = 64;
 	o.verify = true;
+	o.transport = RDMAD_TRANSPORT_TCP;
 	o.tests = 1u << RB_WRITE | 1u << RB_READ | 1u << RB_SEND |
 	    1u << RB_LAT | 1u << RB_SETUP;
 	(void)rb_parse_sizes(&o, "64:4M:4");
@@ -1664,6 +1683,7 @@ rdbench_main(int argc, char **argv)
 		case 'Q': o.qps = rb_uint(optarg, 0, 1000000, &ok); break;
 		case 'M': o.mrs = rb_uint(optarg, 0, 10000000, &ok); break;
 		case 'V': o.verify = false; break;
+		case 'X': ok = ok && rb_parse_transport(&o, optarg); break;
 		case 'q': o.quiet = true; break;
 		case 'h': rb_usage(o.prog); return 0;
 		default: ok = false; break;

@@ -5,7 +5,9 @@
 # pair_start starts daemon "a" on 127.0.0.1 and "b" on 127.0.0.2 with the
 # default settings except for their listen address and control socket
 # ($PAIR_DIR/a.sock, b.sock; logs in a.log, b.log).  pair_stop sends
-# SIGTERM and waits; call it from an EXIT trap.
+# SIGTERM and waits; call it from an EXIT trap.  With PAIR_SCTP=1 (only
+# where the kernel has SCTP: scripts/demo --sctp-in-uml) the daemons use
+# transport "sctp", each bound to its own address.
 
 pair_pids=
 
@@ -16,6 +18,10 @@ pair_conf() {
 listen = [ "$2" ];
 control = { socket = "$PAIR_DIR/$1.sock"; mode = "0600"; };
 EOC
+	if [ "${PAIR_SCTP:-0}" = 1 ]; then
+		printf 'transport = "sctp";\nsctp = { addresses = [ "%s" ]; };\n' \
+		    "$2" >> "$PAIR_DIR/$1.conf"
+	fi
 }
 
 # pair_wait_sock PATH: up to 5 s for the daemon's socket.

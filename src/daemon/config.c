@@ -432,7 +432,7 @@ cfg_read_limits(struct cfg_ctx *c, config_setting_t *root,
 	    cfg_u32(c, g, "max_wr", 1, 65536, &l->max_wr) == -1 ||
 	    cfg_u32(c, g, "max_ord", 0, 1024, &l->max_ord) == -1 ||
 	    cfg_u32(c, g, "max_ird", 0, 1024, &l->max_ird) == -1 ||
-	    cfg_u32(c, g, "max_stags", 16, 16777216, &l->max_stags) == -1 ||
+	    cfg_u32(c, g, "max_stags", 16, 16777215, &l->max_stags) == -1 ||
 	    cfg_u32(c, g, "max_clients", 1, 4096, &l->max_clients) == -1 ||
 	    cfg_u32(c, g, "max_pending", 1, 4096, &l->max_pending) == -1)
 		return -1;

@@ -151,6 +151,7 @@ qp_free(struct eng_qp *qp)
 	qp->scq->refs--;
 	qp->rcq->refs--;
 	eng_pd_unref(qp->pd);
+	eng_qp_unflag(qp);
 	TAILQ_REMOVE(&o->qps, qp, entry);
 	o->nqp--;
 	free(qp);

@@ -57,6 +57,9 @@ static const struct {
 	    "bad-limits-group.conf:1: limits: expected a group { ... }" },
 	{ "bad-limits-qps.conf", "bad-limits-qps.conf:2: limits.max_qps: "
 	    "70000 is not in the range 1..65536" },
+	/* The engine's STag index is 24 bits, index 0 unused. */
+	{ "bad-limits-stags.conf", "bad-limits-stags.conf:2: "
+	    "limits.max_stags: 16777216 is not in the range 16..16777215" },
 	{ "bad-limits-bytes.conf", "bad-limits-bytes.conf:2: "
 	    "limits.max_reg_bytes: 2199023255552 is not in the range "
 	    "4096..1099511627776" },

@@ -363,11 +363,15 @@ verbs_db_cb(evutil_socket_t fd, short what, void *arg)
 	eng_qp_doorbell(o->u.qp.qp);
 }
 
-/* The QP memory object: control page, SQ, RQ (shm_abi.h). */
+/*
+ * The QP memory object: control fields, SQ, RQ (shm_abi.h, ABI 2): the
+ * rings follow the 64 octets of fields inside the control page, so small
+ * queues (up to 28 SQEs of 128 and RQEs of 80 octets) take one page.
+ */
 static size_t
 verbs_qp_layout(uint32_t sq, uint32_t rq, uint64_t *sq_off, uint64_t *rq_off)
 {
-	*sq_off = RDMAD_SHM_PAGE;
+	*sq_off = RDMAD_SHM_QP_HDR;
 	*rq_off = *sq_off + (uint64_t)sq * sizeof(struct rdmad_shm_sqe);
 	return shm_round((size_t)(*rq_off + (uint64_t)rq *
 	    sizeof(struct rdmad_shm_rqe)));

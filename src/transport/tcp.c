@@ -71,6 +71,13 @@ tcp_conn_new(struct tp *tp, int fd, bool initiator)
 	c->fd = fd;
 	c->initiator = initiator;
 	c->msn_shift_qn = UINT32_MAX;
+	c->tx_out = c->sb.tx_out;
+	c->tx_iov = c->sb.tx_iov;
+	c->tx_max = TCP_TX_IOV_SMALL;
+	c->tx_scratch = c->sb.tx_scratch;
+	c->tx_scap = sizeof(c->sb.tx_scratch);
+	c->rx_iov = c->sb.rx_iov;
+	c->rx_kind = c->sb.rx_kind;
 	c->ev_read = event_new(tp->env.base, fd, EV_READ | EV_PERSIST,
 	    tcp_read_cb, c);
 	c->ev_write = event_new(tp->env.base, fd, EV_WRITE | EV_PERSIST,
@@ -90,6 +97,30 @@ tcp_conn_new(struct tp *tp, int fd, bool initiator)
 	return c;
 }
 
+/*
+ * Markers were negotiated (either direction): switch the step buffers
+ * to marker-sized ones (~15 KiB), which a connection without markers
+ * never carries.  Before any FPDU moves; -1 when out of memory.
+ */
+int
+tcp_bufs_markers(struct tp_conn *c)
+{
+	struct tcp_mkbufs *mk = c->mk;
+
+	if (mk == NULL && (mk = calloc(1, sizeof(*mk))) == NULL)
+		return -1;
+	c->mk = mk;
+	c->tx_out = mk->tx_out;
+	c->tx_iov = mk->tx_iov;
+	c->tx_max = TCP_TX_IOV_MAX;
+	c->tx_scratch = mk->tx_scratch;
+	c->tx_scap = sizeof(mk->tx_scratch);
+	c->rx_mkbuf = mk->rx_mkbuf;
+	c->rx_iov = mk->rx_iov;
+	c->rx_kind = mk->rx_kind;
+	return 0;
+}
+
 /* Free c and everything it owns (it is dead and no callback runs). */
 static void
 tcp_conn_free(struct tp_conn *c)
@@ -101,6 +132,7 @@ tcp_conn_free(struct tp_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->tx_copy);
+	free(c->mk);
 	free(c);
 }
 

@@ -44,6 +44,12 @@ struct event;
  * splits one of them and adds its own slot; plus slack. */
 #define TCP_RX_IOV_MAX	(ENG_SEG_IOV_MAX + 2 * MPA_MARKERS_MAX + 4)
 #define TCP_TX_IOV_MAX	MPA_TX_IOV_MAX(ENG_SEG_IOV_MAX + 1)
+/* The same without markers (the default, RFC 5044 §7.1.1 M = 0): these
+ * live in struct tp_conn; the marker-sized ones are allocated only when
+ * markers are negotiated (struct tcp_mkbufs). */
+#define TCP_RX_IOV_SMALL (ENG_SEG_IOV_MAX + 4)
+#define TCP_TX_IOV_SMALL (ENG_SEG_IOV_MAX + 1 + 2)
+#define TCP_TX_SCRATCH_SMALL (MPA_HDR_LEN + 3 + MPA_CRC_LEN)
 
 enum tcp_state {
 	TCP_S_CONNECTING,	/* initiator: TCP connect in progress */
@@ -76,6 +82,25 @@ enum tcp_rx_phase {
 	TCP_RX_SKIP,		/* octets the engine drops */
 	TCP_RX_TRAILER,		/* pad and CRC */
 	TCP_RX_DRAIN		/* after an error: read and drop */
+};
+
+/* Step buffers sized for markers in every FPDU (tcp_bufs_markers()). */
+struct tcp_mkbufs {
+	struct mpa_iov		 tx_out[TCP_TX_IOV_MAX];
+	struct iovec		 tx_iov[TCP_TX_IOV_MAX];
+	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
+	uint8_t			 rx_mkbuf[MPA_MARKERS_MAX][MPA_MARKER_LEN];
+	struct iovec		 rx_iov[TCP_RX_IOV_MAX];
+	int			 rx_kind[TCP_RX_IOV_MAX];
+};
+
+/* The same without markers, inside struct tp_conn. */
+struct tcp_smallbufs {
+	struct mpa_iov		 tx_out[TCP_TX_IOV_SMALL];
+	struct iovec		 tx_iov[TCP_TX_IOV_SMALL];
+	uint8_t			 tx_scratch[TCP_TX_SCRATCH_SMALL];
+	struct iovec		 rx_iov[TCP_RX_IOV_SMALL];
+	int			 rx_kind[TCP_RX_IOV_SMALL];
 };
 
 struct tp_conn {
@@ -132,10 +157,12 @@ struct tp_conn {
 	struct mpa_tx		 mtx;
 	struct eng_seg		 seg;		/* being sent */
 	bool			 seg_busy;
-	struct mpa_iov		 tx_out[TCP_TX_IOV_MAX];
-	struct iovec		 tx_iov[TCP_TX_IOV_MAX];
+	struct mpa_iov		*tx_out;	/* tx_max elements */
+	struct iovec		*tx_iov;	/* tx_max elements */
+	unsigned int		 tx_max;
 	int			 tx_cnt, tx_idx;
-	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
+	uint8_t			*tx_scratch;	/* tx_scap octets */
+	size_t			 tx_scap;
 	bool			 shut_wr;
 	uint8_t			*tx_copy;	/* FPDU rest after tcp_detach() */
 
@@ -155,15 +182,18 @@ struct tp_conn {
 	uint8_t			 rx_hdr[ENG_HDR_MAX];
 	size_t			 rx_hl;		/* header octets wanted */
 	uint8_t			 rx_trailer[3 + MPA_CRC_LEN];
-	uint8_t			 rx_mkbuf[MPA_MARKERS_MAX][MPA_MARKER_LEN];
+	uint8_t			(*rx_mkbuf)[MPA_MARKER_LEN];	/* markers */
 	uint8_t			 rx_sink[256];	/* discarded octets */
 	struct eng_rx_place	 pl;
 	/* the current read step: a wire-ordered iovec */
-	struct iovec		 rx_iov[TCP_RX_IOV_MAX];
-	int			 rx_kind[TCP_RX_IOV_MAX]; /* marker # or -1 */
+	struct iovec		*rx_iov;
+	int			*rx_kind;	/* marker # or TCP_K_* */
 	int			 rx_cnt, rx_idx;
 	size_t			 rx_ioff;
 	size_t			 rx_sink_left;	/* discard octets to go */
+	/* where the pointers above point: sb, or mk with markers */
+	struct tcp_smallbufs	 sb;
+	struct tcp_mkbufs	*mk;
 };
 
 struct tp {
@@ -175,6 +205,7 @@ struct tp {
 
 /* tcp.c */
 struct tp_conn *tcp_conn_new(struct tp *tp, int fd, bool initiator);
+int	tcp_bufs_markers(struct tp_conn *c);
 int	tcp_sockopts(int fd);
 void	tcp_log(struct tp_conn *c, int level, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -119,8 +119,11 @@ tcp_mpa_send_req(struct tp_conn *c)
 	return tcp_mpa_queue(c, f);
 }
 
-/* Fill c->info from the two frames (both ends, RFC 5044 §7.1.1 M, C). */
-static void
+/*
+ * Fill c->info from the two frames (both ends, RFC 5044 §7.1.1 M, C)
+ * and get the step buffers markers need; -1 when out of memory.
+ */
+static int
 tcp_mpa_info(struct tp_conn *c, uint32_t ord, uint32_t ird)
 {
 	const struct mpa_frame *mine = c->initiator ? &c->req : &c->rep;
@@ -140,9 +143,13 @@ tcp_mpa_info(struct tp_conn *c, uint32_t ord, uint32_t ird)
 	c->info.ird = ird;
 	c->max_seg = tcp_mulpdu(c, c->info.markers_tx);
 	c->info.max_seg = c->max_seg;
+	if ((c->info.markers_tx || c->info.markers_rx) &&
+	    tcp_bufs_markers(c) == -1)
+		return -1;
 	c->info_ok = true;
 	tcp_tx_start(c, c->info.markers_tx, c->info.crc);
 	tcp_rx_start(c, c->info.markers_rx, c->info.crc);
+	return 0;
 }
 
 /* Responder: a valid Request arrived; show it to the daemon. */
@@ -254,14 +261,17 @@ tcp_mpa_reply(struct tp_conn *c)
 		 * Responder ORD; 0x3FFF leaves the local value alone. */
 		if (f->io.ird != TP_IRD_ORD_NONE && ord > f->io.ird)
 			ord = f->io.ird;
-		if (f->io.ord != TP_IRD_ORD_NONE && f->io.ord > ird) {
-			tcp_mpa_info(c, ord, ird);
-			tcp_mpa_refuse(c, WIRE_E_MPA_IRD, &peer,
-			    "insufficient IRD for the Responder ORD");
-			return;
-		}
 	}
-	tcp_mpa_info(c, ord, ird);
+	if (tcp_mpa_info(c, ord, ird) == -1) {
+		tcp_fail_peer(c, TP_REFUSED, &peer, "out of memory for the "
+		    "marker buffers");
+		return;
+	}
+	if (f->enhanced && f->io.ord != TP_IRD_ORD_NONE && f->io.ord > ird) {
+		tcp_mpa_refuse(c, WIRE_E_MPA_IRD, &peer,
+		    "insufficient IRD for the Responder ORD");
+		return;
+	}
 	if (c->req.enhanced && c->req.io.p2p) {
 		if (!f->io.p2p) {
 			tcp_fail_peer(c, TP_PROTOCOL, &peer, "peer-to-peer "
@@ -381,7 +391,10 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	}
 	/* Bind the QP before the Reply goes out: if the engine refuses,
 	 * nothing was sent and the daemon may still reject or abort. */
-	tcp_mpa_info(c, ord, ird);
+	if (tcp_mpa_info(c, ord, ird) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	c->qp = qp;
 	if (eng_qp_connect(qp, &tcp_llp_ops, c, ord, ird, c->max_seg) < 0) {
 		c->qp = NULL;

@@ -103,7 +103,7 @@ tcp_tx_frame(struct tp_conn *c)
 	if (total > c->max_seg)
 		return -1;
 	n = mpa_tx_gather(&c->mtx, in, (unsigned int)s->iovcnt + 1,
-	    c->tx_out, TCP_TX_IOV_MAX, c->tx_scratch, sizeof(c->tx_scratch),
+	    c->tx_out, c->tx_max, c->tx_scratch, c->tx_scap,
 	    &wire);
 	if (n < 0)
 		return -1;

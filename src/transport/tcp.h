@@ -170,6 +170,7 @@ struct tp_conn {
 	uint8_t			 ra[TCP_RA_SIZE];	/* read-ahead */
 	size_t			 ra_off, ra_len;
 	bool			 rx_eof;
+	bool			 rx_drained;	/* last readv was short */
 	bool			 rx_markers, rx_crc;
 	uint16_t		 rx_pos;	/* stream offset mod 512 */
 	enum tcp_rx_phase	 rx_phase;

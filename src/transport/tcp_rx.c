@@ -207,7 +207,7 @@ static int
 tcp_rx_step(struct tp_conn *c)
 {
 	struct iovec v[TCP_RX_IOV_MAX + 1];
-	size_t k, left;
+	size_t k, left, want;
 	ssize_t n;
 	int i, cnt;
 
@@ -225,7 +225,13 @@ tcp_rx_step(struct tp_conn *c)
 			continue;
 		}
 		c->ra_off = c->ra_len = 0;
+		/* The last readv came back short: the socket is empty, and
+		 * epoll (level-triggered) calls again when it is not; no
+		 * readv just to hear EAGAIN (one system call per FPDU). */
+		if (c->rx_drained)
+			return 0;
 		cnt = 0;
+		want = sizeof(c->ra);
 		for (i = c->rx_idx; i < c->rx_cnt; i++) {
 			v[cnt] = c->rx_iov[i];
 			if (i == c->rx_idx) {
@@ -233,12 +239,15 @@ tcp_rx_step(struct tp_conn *c)
 				    c->rx_ioff;
 				v[cnt].iov_len -= c->rx_ioff;
 			}
+			want += v[cnt].iov_len;
 			cnt++;
 		}
 		v[cnt].iov_base = c->ra;
 		v[cnt].iov_len = sizeof(c->ra);
 		cnt++;
 		n = readv(c->fd, v, cnt);
+		if (n > 0 && (size_t)n < want)
+			c->rx_drained = true;
 		if (n == 0) {
 			c->rx_eof = true;
 			return -1;
@@ -477,6 +486,7 @@ tcp_rx_run(struct tp_conn *c)
 
 	if (c->qp == NULL)
 		return;
+	c->rx_drained = false;
 	for (n = 0; n < 4096 && !c->dead; n++) {
 		if (c->rx_phase == TCP_RX_DRAIN) {
 			tcp_rx_drain(c);

@@ -120,10 +120,10 @@ struct tp_conn {
 
 	/* Startup Phase */
 	struct tp_conn_params	 local;		/* our ird/ord */
-	uint8_t			 mypd[MPA_PRIV_DATA_MAX];
+	uint8_t			*mypd;		/* malloc'd, until Full Op. */
 	size_t			 mypd_len;
 	struct mpa_frame	 req, rep;	/* as sent / received */
-	uint8_t			 peerpd[MPA_PRIV_DATA_MAX];
+	uint8_t			*peerpd;	/* malloc'd, until Full Op. */
 	size_t			 peerpd_len;
 	uint32_t		 peer_ird, peer_ord;
 	struct tp_conn_info	 info;
@@ -166,8 +166,10 @@ struct tp_conn {
 	bool			 shut_wr;
 	uint8_t			*tx_copy;	/* FPDU rest after tcp_detach() */
 
-	/* receive */
-	uint8_t			 ra[TCP_RA_SIZE];	/* read-ahead */
+	/* receive: the read-ahead (TCP_RA_SIZE octets) is the transport's
+	 * shared one during a read callback, a private copy only while
+	 * octets wait in it between callbacks (tcp_ra_borrow/return) */
+	uint8_t			*ra;
 	size_t			 ra_off, ra_len;
 	bool			 rx_eof;
 	bool			 rx_drained;	/* last readv was short */
@@ -184,7 +186,7 @@ struct tp_conn {
 	size_t			 rx_hl;		/* header octets wanted */
 	uint8_t			 rx_trailer[3 + MPA_CRC_LEN];
 	uint8_t			(*rx_mkbuf)[MPA_MARKER_LEN];	/* markers */
-	uint8_t			 rx_sink[256];	/* discarded octets */
+	uint8_t			*rx_sink;	/* tp->sink: discarded octets */
 	struct eng_rx_place	 pl;
 	/* the current read step: a wire-ordered iovec */
 	struct iovec		*rx_iov;
@@ -202,11 +204,22 @@ struct tp {
 	struct tp_mpa_opts	 opts;
 	TAILQ_HEAD(, tcp_listener) listeners;
 	TAILQ_HEAD(, tp_conn)	 conns;
+	/* One event loop, one callback at a time: every connection reads
+	 * through these (tcp_ra_borrow(); the sink is written and its CRC
+	 * taken within one step). */
+	uint8_t			 ra[TCP_RA_SIZE];
+	struct tp_conn		*ra_user;	/* holds ra, or NULL */
+	uint8_t			 sink[256];
 };
 
 /* tcp.c */
 struct tp_conn *tcp_conn_new(struct tp *tp, int fd, bool initiator);
 int	tcp_bufs_markers(struct tp_conn *c);
+void	tcp_ra_borrow(struct tp_conn *c);
+int	tcp_pd_keep(uint8_t **dst, size_t *dlen, const void *src,
+	    size_t len);
+void	tcp_pd_free(struct tp_conn *c);
+int	tcp_ra_return(struct tp_conn *c);
 int	tcp_sockopts(int fd);
 void	tcp_log(struct tp_conn *c, int level, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -324,9 +324,12 @@ tcp_mpa_read(struct tp_conn *c)
 		return;
 	}
 	/* Keep the private data: the decoded pointers are into ra. */
-	if (f.ulp_pd_len > 0)
-		memcpy(c->peerpd, f.ulp_pd, f.ulp_pd_len);
-	c->peerpd_len = f.ulp_pd_len;
+	if (tcp_pd_keep(&c->peerpd, &c->peerpd_len, f.ulp_pd,
+	    f.ulp_pd_len) == -1) {
+		tcp_fail(c, c->initiator ? TP_REFUSED : TP_UNREACHABLE,
+		    "out of memory for the private data");
+		return;
+	}
 	f.pd = f.ulp_pd = NULL;
 	c->ra_off += res.used;
 	if (c->initiator) {
@@ -378,9 +381,11 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 		errno = EINVAL;
 		return -1;
 	}
-	if (p->priv_len > 0)
-		memcpy(c->mypd, p->priv, p->priv_len);
-	c->mypd_len = p->priv_len;
+	if (tcp_pd_keep(&c->mypd, &c->mypd_len, p->priv, p->priv_len) ==
+	    -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	f->ulp_pd = c->mypd;
 	f->ulp_pd_len = (uint16_t)p->priv_len;
 	n = mpa_frame_encode(f, c->raw + c->raw_len,
@@ -407,6 +412,7 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	tcp_timer(c, -1);
 	c->rtr_expect = c->info.p2p;
 	c->state = TCP_S_FULL;
+	tcp_pd_free(c);		/* the Reply is encoded in raw */
 	tcp_want_read(c, true);
 	if (c->ra_len > c->ra_off)	/* octets that came with the Request */
 		event_active(c->ev_read, EV_READ, 0);
@@ -443,8 +449,10 @@ tcp_mpa_reject(struct tp_conn *c, const void *priv, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
-	if (len > 0)
-		memcpy(c->mypd, priv, len);
+	if (tcp_pd_keep(&c->mypd, &c->mypd_len, priv, len) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	f->ulp_pd = c->mypd;
 	f->ulp_pd_len = (uint16_t)len;
 	if (tcp_mpa_queue(c, f) < 0) {
@@ -469,6 +477,7 @@ tcp_mpa_attach(struct tp_conn *c, struct eng_qp *qp)
 	}
 	c->qp = qp;
 	c->state = TCP_S_FULL;
+	tcp_pd_free(c);
 	c->rtr_send = c->info.rtr != 0;
 	if (eng_qp_connect(qp, &tcp_llp_ops, c, c->info.ord, c->info.ird,
 	    c->max_seg) < 0) {

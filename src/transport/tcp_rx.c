@@ -95,9 +95,9 @@ tcp_rx_fill_ra(struct tp_conn *c)
 		c->ra_len -= c->ra_off;
 		c->ra_off = 0;
 	}
-	if (c->ra_len == sizeof(c->ra))
+	if (c->ra_len == TCP_RA_SIZE)
 		return 0;
-	n = recv(c->fd, c->ra + c->ra_len, sizeof(c->ra) - c->ra_len, 0);
+	n = recv(c->fd, c->ra + c->ra_len, TCP_RA_SIZE - c->ra_len, 0);
 	if (n == 0) {
 		c->rx_eof = true;
 		return 0;
@@ -231,7 +231,7 @@ tcp_rx_step(struct tp_conn *c)
 		if (c->rx_drained)
 			return 0;
 		cnt = 0;
-		want = sizeof(c->ra);
+		want = TCP_RA_SIZE;
 		for (i = c->rx_idx; i < c->rx_cnt; i++) {
 			v[cnt] = c->rx_iov[i];
 			if (i == c->rx_idx) {
@@ -243,7 +243,7 @@ tcp_rx_step(struct tp_conn *c)
 			cnt++;
 		}
 		v[cnt].iov_base = c->ra;
-		v[cnt].iov_len = sizeof(c->ra);
+		v[cnt].iov_len = TCP_RA_SIZE;
 		cnt++;
 		n = readv(c->fd, v, cnt);
 		if (n > 0 && (size_t)n < want)
@@ -543,8 +543,8 @@ tcp_rx_run(struct tp_conn *c)
 			if (c->rx_sink_left > 0) {
 				size_t k = c->rx_sink_left;
 
-				if (k > sizeof(c->rx_sink))
-					k = sizeof(c->rx_sink);
+				if (k > sizeof(c->tp->sink))
+					k = sizeof(c->tp->sink);
 				c->rx_sink_left -= k;
 				tcp_rx_plan1(c, c->rx_sink, k, TCP_K_DATA);
 			} else

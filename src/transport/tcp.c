@@ -170,6 +170,30 @@ tcp_ra_return(struct tp_conn *c)
 	return 0;
 }
 
+/*
+ * The free end of the raw octets to send first (MPA frames, transport
+ * FPDUs), allocated on first use; NULL when out of memory.
+ */
+uint8_t *
+tcp_raw_room(struct tp_conn *c, size_t *room)
+{
+	if (c->raw == NULL && (c->raw = malloc(TCP_RAW_MAX)) == NULL) {
+		*room = 0;
+		return NULL;
+	}
+	*room = TCP_RAW_MAX - c->raw_len;
+	return c->raw + c->raw_len;
+}
+
+/* Every raw octet is out: the buffer goes until it is needed again. */
+void
+tcp_raw_sent(struct tp_conn *c)
+{
+	free(c->raw);
+	c->raw = NULL;
+	c->raw_off = c->raw_len = 0;
+}
+
 /* Keep a copy of len octets of private data in *dst (old one freed). */
 int
 tcp_pd_keep(uint8_t **dst, size_t *dlen, const void *src, size_t len)
@@ -210,6 +234,7 @@ tcp_conn_free(struct tp_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->tx_copy);
+	free(c->raw);
 	free(c->mk);
 	tcp_pd_free(c);
 	if (c->ra != NULL && c->ra != c->tp->ra)

@@ -84,8 +84,15 @@ enum tcp_rx_phase {
 	TCP_RX_DRAIN		/* after an error: read and drop */
 };
 
+/* What the receive path keeps of the mpa_layout of the current FPDU. */
+struct tcp_lay {
+	size_t			 wire_len, ulpdu_len, pad_len;
+	unsigned int		 nmarkers;
+};
+
 /* Step buffers sized for markers in every FPDU (tcp_bufs_markers()). */
 struct tcp_mkbufs {
+	struct mpa_layout	 lay;		/* markers of that FPDU */
 	struct mpa_iov		 tx_out[TCP_TX_IOV_MAX];
 	struct iovec		 tx_iov[TCP_TX_IOV_MAX];
 	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
@@ -141,7 +148,7 @@ struct tp_conn {
 					 * the wire, or UINT32_MAX */
 
 	/* raw octets to write first: frames, transport FPDUs */
-	uint8_t			 raw[TCP_RAW_MAX];
+	uint8_t			*raw;		/* TCP_RAW_MAX, while in use */
 	size_t			 raw_len, raw_off;
 	bool			 close_after_raw;
 
@@ -176,7 +183,7 @@ struct tp_conn {
 	bool			 rx_markers, rx_crc;
 	uint16_t		 rx_pos;	/* stream offset mod 512 */
 	enum tcp_rx_phase	 rx_phase;
-	struct mpa_layout	 lay;
+	struct tcp_lay		 lay;		/* of the FPDU being read */
 	uint32_t		 rx_wire;	/* wire octets of FPDU done */
 	unsigned int		 rx_mk;		/* next marker of lay */
 	uint32_t		 rx_crc_state;
@@ -216,6 +223,8 @@ struct tp {
 struct tp_conn *tcp_conn_new(struct tp *tp, int fd, bool initiator);
 int	tcp_bufs_markers(struct tp_conn *c);
 void	tcp_ra_borrow(struct tp_conn *c);
+uint8_t	*tcp_raw_room(struct tp_conn *c, size_t *room);
+void	tcp_raw_sent(struct tp_conn *c);
 int	tcp_pd_keep(uint8_t **dst, size_t *dlen, const void *src,
 	    size_t len);
 void	tcp_pd_free(struct tp_conn *c);

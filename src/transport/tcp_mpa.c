@@ -64,10 +64,13 @@ tcp_mulpdu(struct tp_conn *c, bool markers)
 static int
 tcp_mpa_queue(struct tp_conn *c, const struct mpa_frame *f)
 {
+	uint8_t *p;
+	size_t room;
 	int n;
 
-	n = mpa_frame_encode(f, c->raw + c->raw_len,
-	    sizeof(c->raw) - c->raw_len);
+	if ((p = tcp_raw_room(c, &room)) == NULL)
+		return -1;
+	n = mpa_frame_encode(f, p, room);
 	if (n < 0)
 		return -1;
 	c->raw_len += (size_t)n;
@@ -350,6 +353,8 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	struct mpa_frame *f = &c->rep;
 	uint32_t ord = tcp_io14(p->ord), ird = tcp_io14(p->ird);
 	size_t max = MPA_PRIV_DATA_MAX;
+	uint8_t *raw;
+	size_t room;
 	int n;
 
 	if (c->dead || c->state != TCP_S_DECIDE || qp == NULL) {
@@ -388,8 +393,11 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	}
 	f->ulp_pd = c->mypd;
 	f->ulp_pd_len = (uint16_t)p->priv_len;
-	n = mpa_frame_encode(f, c->raw + c->raw_len,
-	    sizeof(c->raw) - c->raw_len);
+	if ((raw = tcp_raw_room(c, &room)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	n = mpa_frame_encode(f, raw, room);
 	if (n < 0) {
 		errno = EINVAL;
 		return -1;

@@ -131,7 +131,9 @@ static void
 tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
     int n)
 {
-	const struct mpa_layout *lay = &c->lay;
+	/* nmarkers > 0 only with markers, hence with c->mk */
+	const struct tcp_lay *lay = &c->lay;
+	const uint32_t *mko = c->mk != NULL ? c->mk->lay.marker_off : NULL;
 	size_t off, chunk;
 	int i;
 
@@ -141,7 +143,7 @@ tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
 		off = 0;
 		while (off < dst[i].iov_len) {
 			if (c->rx_mk < lay->nmarkers &&
-			    lay->marker_off[c->rx_mk] == c->rx_wire) {
+			    mko[c->rx_mk] == c->rx_wire) {
 				tcp_rx_add(c, c->rx_mkbuf[c->rx_mk],
 				    MPA_MARKER_LEN, (int)c->rx_mk);
 				c->rx_mk++;
@@ -150,8 +152,8 @@ tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
 			}
 			chunk = dst[i].iov_len - off;
 			if (c->rx_mk < lay->nmarkers &&
-			    lay->marker_off[c->rx_mk] < c->rx_wire + chunk)
-				chunk = lay->marker_off[c->rx_mk] - c->rx_wire;
+			    mko[c->rx_mk] < c->rx_wire + chunk)
+				chunk = mko[c->rx_mk] - c->rx_wire;
 			tcp_rx_add(c, (uint8_t *)dst[i].iov_base + off, chunk,
 			    kind[i]);
 			off += chunk;
@@ -180,7 +182,7 @@ tcp_rx_account(struct tp_conn *c, int i, const uint8_t *p, size_t k)
 	if (kind >= 0 && c->rx_ioff + k == MPA_MARKER_LEN &&
 	    c->rx_mk_err == WIRE_OK)
 		c->rx_mk_err = mpa_marker_check(c->rx_mkbuf[kind],
-		    c->lay.marker_ptr[kind]);
+		    c->mk->lay.marker_ptr[kind]);
 }
 
 /* Note k octets into the current element; move on when it is full. */
@@ -311,13 +313,19 @@ tcp_rx_got_len(struct tp_conn *c)
 {
 	size_t span = mpa_fpdu_hdr_span(c->rx_pos, c->rx_markers);
 	size_t u = buf_load_be16(c->rx_lenf + span - MPA_HDR_LEN);
+	struct mpa_layout tmp, *l = c->mk != NULL ? &c->mk->lay : &tmp;
 
 	if (c->rx_crc)
 		c->rx_crc_state = crc32c_update(crc32c_init(), c->rx_lenf,
 		    span);
 	if (u == 0 || u > MPA_ULPDU_MAX ||
-	    mpa_fpdu_layout(c->rx_pos, c->rx_markers, u, &c->lay) < 0)
+	    (c->rx_markers && c->mk == NULL) ||
+	    mpa_fpdu_layout(c->rx_pos, c->rx_markers, u, l) < 0)
 		return -1;
+	c->lay.wire_len = l->wire_len;
+	c->lay.ulpdu_len = l->ulpdu_len;
+	c->lay.pad_len = l->pad_len;
+	c->lay.nmarkers = l->nmarkers;
 	/* A leading marker falls between FPDUs: FPDUPTR 0 (§4.3). */
 	c->rx_mk_err = span > MPA_HDR_LEN ?
 	    mpa_marker_check(c->rx_lenf, 0) : WIRE_OK;

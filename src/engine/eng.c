@@ -139,6 +139,12 @@ eng_pd_unref(struct eng_pd *pd)
 	pd->refs--;
 }
 
+uint64_t
+eng_work(const struct eng *e)
+{
+	return e->work;
+}
+
 /* Mark a QP for eng_sweep() (its CQ overflowed); idempotent. */
 void
 eng_qp_flag(struct eng_qp *qp)

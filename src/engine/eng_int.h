@@ -39,6 +39,7 @@ struct eng {
 	uint32_t		 stag_cap;	/* slots allocated */
 	uint32_t		 stag_free;	/* free list head, 0: none */
 	uint32_t		 stag_hw;	/* highest index ever used */
+	uint64_t		 work;		/* eng_work() */
 };
 
 struct eng_owner {

@@ -426,6 +426,7 @@ qp_flush(struct eng_qp *qp)
 void
 eng_qp_doorbell(struct eng_qp *qp)
 {
+	qp->owner->e->work++;
 	qp_sq_intake(qp);
 	if (qp->state == ENG_QPS_ERROR || qp->state == ENG_QPS_TERMINATE)
 		qp_flush(qp);

@@ -1,6 +1,7 @@
 /* event.c — the daemon's one event_base and its signal events. */
 #include "config.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,8 +89,9 @@ ev_now_us(void)
  * engine did data path work, the loop keeps polling (epoll_wait with a
  * zero timeout) for limits.poll_us microseconds after the last work
  * before it sleeps again, so that a reply arriving soon is taken without
- * a wake-up.  0 (the default) never polls: on a machine with fewer cores
- * than busy processes polling takes the CPU the peers need.
+ * a wake-up; it yields the CPU between polls, so that a peer process
+ * that wants it runs.  0 (the default) never polls: it pays only with a
+ * free core per polling daemon (BENCHMARKS.md).
  */
 int
 ev_loop(void)
@@ -100,9 +102,11 @@ ev_loop(void)
 
 	for (;;) {
 		spin = rdmad.conf->limits.poll_us;
-		if (spin > 0 && ev_now_us() - last < spin)
+		if (spin > 0 && ev_now_us() - last < spin) {
 			r = event_base_loop(ev_base, EVLOOP_NONBLOCK);
-		else
+			/* Poll without holding a CPU someone else wants. */
+			sched_yield();
+		} else
 			r = event_base_loop(ev_base, EVLOOP_ONCE);
 		if (r == -1)
 			return -1;

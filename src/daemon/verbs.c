@@ -369,7 +369,8 @@ verbs_db_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * The QP memory object: control fields, SQ, RQ (shm_abi.h, ABI 2): the
  * rings follow the 64 octets of fields inside the control page, so small
- * queues (up to 28 SQEs of 128 and RQEs of 80 octets) take one page.
+ * queues (128 x sq_depth + 80 x rq_depth <= 4032 octets, e.g. 19 and 19)
+ * take one page.
  */
 static size_t
 verbs_qp_layout(uint32_t sq, uint32_t rq, uint64_t *sq_off, uint64_t *rq_off)

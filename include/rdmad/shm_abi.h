@@ -11,9 +11,13 @@
  *
  * Layout of a queue pair's memory object (one memfd per QP):
  *
- *	offset 0			struct rdmad_shm_qp_ctrl (one page)
+ *	offset 0			struct rdmad_shm_qp_ctrl (its first
+ *					RDMAD_SHM_QP_HDR octets are fields)
  *	ctrl.sq_offset			sq_depth x struct rdmad_shm_sqe
  *	ctrl.rq_offset			rq_depth x struct rdmad_shm_rqe
+ *
+ * The rings may start at RDMAD_SHM_QP_HDR, inside the pad of the control
+ * page (ABI 2): a QP of small queues is one page of memory.
  *
  * Layout of a completion queue's memory object (one memfd per CQ):
  *
@@ -73,8 +77,9 @@
 extern "C" {
 #endif
 
-#define RDMAD_SHM_ABI_VERSION	1u
+#define RDMAD_SHM_ABI_VERSION	2u
 #define RDMAD_SHM_PAGE		4096u	/* size of a control page */
+#define RDMAD_SHM_QP_HDR	64u	/* QP control fields; rings may follow */
 #define RDMAD_SHM_MAX_SGE	4u	/* scatter/gather entries per WR */
 #define RDMAD_SHM_VALID		0x1u	/* slot flags: owned by consumer */
 

@@ -45,7 +45,7 @@ static const char *const cfg_mpa_names[] = { "revision", "crc", "markers",
 static const char *const cfg_limits_names[] = { "max_regions",
     "max_reg_bytes", "max_qps", "max_cqs", "max_cq_depth", "max_wr",
     "max_ord", "max_ird", "max_stags", "max_clients", "max_pending",
-    NULL };
+    "poll_us", NULL };
 static const char *const cfg_control_names[] = { "socket", "mode", "group",
     "max_queue", NULL };
 static const char *const cfg_log_names[] = { "level", "debug", NULL };
@@ -530,9 +530,10 @@ cfg_read_limits(struct cfg_ctx *c, config_setting_t *root,
 	    cfg_u32(c, g, "max_wr", 1, 65536, &l->max_wr) == -1 ||
 	    cfg_u32(c, g, "max_ord", 0, 1024, &l->max_ord) == -1 ||
 	    cfg_u32(c, g, "max_ird", 0, 1024, &l->max_ird) == -1 ||
-	    cfg_u32(c, g, "max_stags", 16, 16777216, &l->max_stags) == -1 ||
+	    cfg_u32(c, g, "max_stags", 16, 16777215, &l->max_stags) == -1 ||
 	    cfg_u32(c, g, "max_clients", 1, 4096, &l->max_clients) == -1 ||
-	    cfg_u32(c, g, "max_pending", 1, 4096, &l->max_pending) == -1)
+	    cfg_u32(c, g, "max_pending", 1, 4096, &l->max_pending) == -1 ||
+	    cfg_u32(c, g, "poll_us", 0, 1000, &l->poll_us) == -1)
 		return -1;
 	return 0;
 }

@@ -1,14 +1,18 @@
 /* event.c — the daemon's one event_base and its signal events. */
 #include "config.h"
 
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
 #include "common/log.h"
 #include "daemon/rdmad.h"
+#include "engine/engine.h"
 
 /*
  * Signals are libevent evsignal events: no work runs in a raw handler
@@ -70,11 +74,50 @@ ev_init(void)
 	return ev_base;
 }
 
-/* Run until ev_exit(); 0 on a clean exit. */
+/* Monotonic microseconds. */
+static uint64_t
+ev_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/*
+ * Run until ev_exit(); 0 on a clean exit.  Adaptive polling: once the
+ * engine did data path work, the loop keeps polling (epoll_wait with a
+ * zero timeout) for limits.poll_us microseconds after the last work
+ * before it sleeps again, so that a reply arriving soon is taken without
+ * a wake-up; it yields the CPU between polls, so that a peer process
+ * that wants it runs.  0 (the default) never polls: it pays only with a
+ * free core per polling daemon (BENCHMARKS.md).
+ */
 int
 ev_loop(void)
 {
-	return event_base_dispatch(ev_base) == -1 ? -1 : 0;
+	uint64_t seen = 0, work, last = 0;
+	uint32_t spin;
+	int r;
+
+	for (;;) {
+		spin = rdmad.conf->limits.poll_us;
+		if (spin > 0 && ev_now_us() - last < spin) {
+			r = event_base_loop(ev_base, EVLOOP_NONBLOCK);
+			/* Poll without holding a CPU someone else wants. */
+			sched_yield();
+		} else
+			r = event_base_loop(ev_base, EVLOOP_ONCE);
+		if (r == -1)
+			return -1;
+		if (event_base_got_break(ev_base) ||
+		    event_base_got_exit(ev_base))
+			return 0;
+		if (spin > 0 && (work = eng_work(rdmad.eng)) != seen) {
+			seen = work;
+			last = ev_now_us();
+		}
+	}
 }
 
 void

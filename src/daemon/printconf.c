@@ -104,6 +104,7 @@ cfg_print(FILE *fp, const struct rdmad_config *conf)
 	cfg_print_u64(fp, "max_stags", l->max_stags);
 	cfg_print_u64(fp, "max_clients", l->max_clients);
 	cfg_print_u64(fp, "max_pending", l->max_pending);
+	cfg_print_u64(fp, "poll_us", l->poll_us);
 	fputs("};\n", fp);
 
 	fputs("control = {\n\tsocket = ", fp);

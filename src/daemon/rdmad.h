@@ -40,6 +40,7 @@ struct cfg_limits {
 	uint32_t	 max_stags;	/* global STag table */
 	uint32_t	 max_clients;	/* control connections */
 	uint32_t	 max_pending;	/* pending requests, global */
+	uint32_t	 poll_us;	/* keep polling after work, µs */
 };
 
 /* The whole configuration: plain C, no libconfig type leaks out. */

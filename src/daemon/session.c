@@ -63,6 +63,7 @@ sess_destroy(struct sess *s)
 {
 	TAILQ_REMOVE(&sess_all, s, entry);
 	verbs_sess_release(s);
+	sess_tab_free(&s->tab);
 	free(s);
 }
 
@@ -75,6 +76,7 @@ sess_obj_new(struct sess *s, enum sess_kind kind, uint32_t id)
 	o->kind = kind;
 	o->id = id;
 	TAILQ_INSERT_TAIL(&s->objs, o, entry);
+	sess_tab_add(&s->tab, o);
 	return o;
 }
 
@@ -82,20 +84,16 @@ sess_obj_new(struct sess *s, enum sess_kind kind, uint32_t id)
 struct sess_obj *
 sess_obj_find(struct sess *s, enum sess_kind kind, uint32_t id)
 {
-	struct sess_obj *o;
-
 	if (id == 0)
 		return NULL;
-	TAILQ_FOREACH(o, &s->objs, entry)
-		if (o->kind == kind && o->id == id)
-			return o;
-	return NULL;
+	return sess_tab_find(&s->tab, kind, id);
 }
 
 void
 sess_obj_free(struct sess_obj *o)
 {
 	TAILQ_REMOVE(&o->sess->objs, o, entry);
+	sess_tab_del(&o->sess->tab, o);
 	free(o);
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "daemon/rdmad.h"
+#include "daemon/sess_tab.h"
 #include "wire/ctlverbs.h"
 
 struct event;
@@ -21,7 +22,7 @@ struct tp_conn;
 
 /*
  * Every object a client creates lives in its session's list and is found
- * by (kind, id) in that list only: an id of another client is simply
+ * by (kind, id) in that session's hash table (sess_tab.h) only: an id of another client is simply
  * unknown (RESULT ENOENT).  Ids are daemon-wide unique and never 0
  * (ctlverbs.h); STags are the engine's.
  */
@@ -45,6 +46,7 @@ enum sess_qp_conn {
 
 struct sess_obj {
 	TAILQ_ENTRY(sess_obj)	 entry;
+	struct sess_obj		*hnext;		/* sess_tab chain */
 	struct sess		*sess;
 	enum sess_kind		 kind;
 	uint32_t		 id;
@@ -109,6 +111,7 @@ struct sess {
 	gid_t			 gid;
 	struct eng_owner	*owner;		/* engine side */
 	struct sess_objs	 objs;
+	struct sess_tab		 tab;		/* objs by (kind, id) */
 	/* Per-client counts against rdmad.conf->limits. */
 	uint32_t		 nregions, nqps, ncqs;
 	uint64_t		 mapped;	/* octets of MEM_REG mappings */

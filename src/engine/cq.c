@@ -113,7 +113,7 @@ cq_post(struct eng_cq *cq, const struct rdmad_shm_cqe *c, bool solicited)
 		eng_log(e, 3, "cq %u: overflow", cq->cq_num);
 		TAILQ_FOREACH(qp, &cq->owner->qps, entry)
 			if (qp->scq == cq || qp->rcq == cq)
-				qp->cq_err = true;
+				eng_qp_flag(qp);
 		if (e->env.cq_notify != NULL)
 			e->env.cq_notify(e->env.arg, cq);
 		return;

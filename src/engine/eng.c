@@ -74,6 +74,7 @@ eng_owner_create(struct eng *e, struct eng_owner **op)
 	TAILQ_INIT(&o->mrs);
 	TAILQ_INIT(&o->cqs);
 	TAILQ_INIT(&o->qps);
+	TAILQ_INIT(&o->flagged);
 	TAILQ_INSERT_TAIL(&e->owners, o, entry);
 	*op = o;
 	return 0;
@@ -138,25 +139,48 @@ eng_pd_unref(struct eng_pd *pd)
 	pd->refs--;
 }
 
+uint64_t
+eng_work(const struct eng *e)
+{
+	return e->work;
+}
+
+/* Mark a QP for eng_sweep() (its CQ overflowed); idempotent. */
+void
+eng_qp_flag(struct eng_qp *qp)
+{
+	if (qp->cq_err)
+		return;
+	qp->cq_err = true;
+	TAILQ_INSERT_TAIL(&qp->owner->flagged, qp, flag_entry);
+	qp->owner->nflagged++;
+}
+
+/* Take a QP off the sweep list (swept or freed); idempotent. */
+void
+eng_qp_unflag(struct eng_qp *qp)
+{
+	if (!qp->cq_err)
+		return;
+	qp->cq_err = false;
+	TAILQ_REMOVE(&qp->owner->flagged, qp, flag_entry);
+	qp->owner->nflagged--;
+}
+
 /*
  * After a data path call: a CQ that overflowed moves every QP using it to
  * the error state (as verbs does); done here, outside the CQE writer, so
  * no QP is torn down under the feet of the code that wrote the CQE.
+ * Runs on every data path call, so it is O(1) when nothing is flagged and
+ * O(flagged) otherwise; QPs flagged meanwhile are taken in the same loop.
  */
 void
 eng_sweep(struct eng_owner *o)
 {
 	struct eng_qp *qp;
-	bool again;
 
-	do {
-		again = false;
-		TAILQ_FOREACH(qp, &o->qps, entry) {
-			if (!qp->cq_err)
-				continue;
-			qp->cq_err = false;
-			again = true;
-			term_fatal(qp, WIRE_E_RDMAP_LOCAL_CATA, NULL, 0, 0);
-		}
-	} while (again);
+	while ((qp = TAILQ_FIRST(&o->flagged)) != NULL) {
+		eng_qp_unflag(qp);
+		term_fatal(qp, WIRE_E_RDMAP_LOCAL_CATA, NULL, 0, 0);
+	}
 }

@@ -39,6 +39,7 @@ struct eng {
 	uint32_t		 stag_cap;	/* slots allocated */
 	uint32_t		 stag_free;	/* free list head, 0: none */
 	uint32_t		 stag_hw;	/* highest index ever used */
+	uint64_t		 work;		/* eng_work() */
 };
 
 struct eng_owner {
@@ -48,7 +49,9 @@ struct eng_owner {
 	struct eng_mr_q		 mrs;
 	struct eng_cq_q		 cqs;
 	struct eng_qp_q		 qps;
-	uint32_t		 nqp, ncq, nmr;
+	/* QPs whose CQ overflowed, awaiting eng_sweep(): O(flagged). */
+	struct eng_qp_q		 flagged;
+	uint32_t		 nqp, ncq, nmr, nflagged;
 	uint64_t		 mr_bytes;
 	bool			 dying;		/* no more CQEs */
 };
@@ -141,6 +144,7 @@ struct eng_rsp {
 
 struct eng_qp {
 	TAILQ_ENTRY(eng_qp)	 entry;
+	TAILQ_ENTRY(eng_qp)	 flag_entry;	/* on owner->flagged */
 	struct eng_owner	*owner;
 	struct eng_pd		*pd;
 	struct eng_cq		*scq, *rcq;
@@ -189,6 +193,8 @@ void		 eng_log(struct eng *e, int level, const char *fmt, ...)
 void		 eng_pd_ref(struct eng_pd *pd);
 void		 eng_pd_unref(struct eng_pd *pd);
 void		 eng_sweep(struct eng_owner *o);
+void		 eng_qp_flag(struct eng_qp *qp);
+void		 eng_qp_unflag(struct eng_qp *qp);
 
 /* ---- stag.c ---- */
 struct eng_mr	*stag_lookup(struct eng *e, uint32_t stag);

@@ -251,6 +251,13 @@ struct eng_qp_stats {
 void		 eng_qp_get_stats(const struct eng_qp *qp,
 		    struct eng_qp_stats *st);
 
+/*
+ * A counter of data path work (doorbells, segments in and out) of the
+ * whole engine: a daemon that sees it move keeps polling a little
+ * before it sleeps (rdmad.conf limits.poll_us).
+ */
+uint64_t	 eng_work(const struct eng *e);
+
 /* ---- the data path (called by transports) ------------------------- */
 
 #define ENG_HDR_MAX	70		/* untagged DDP + largest RDMAP header

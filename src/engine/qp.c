@@ -151,6 +151,7 @@ qp_free(struct eng_qp *qp)
 	qp->scq->refs--;
 	qp->rcq->refs--;
 	eng_pd_unref(qp->pd);
+	eng_qp_unflag(qp);
 	TAILQ_REMOVE(&o->qps, qp, entry);
 	o->nqp--;
 	free(qp);
@@ -425,6 +426,7 @@ qp_flush(struct eng_qp *qp)
 void
 eng_qp_doorbell(struct eng_qp *qp)
 {
+	qp->owner->e->work++;
 	qp_sq_intake(qp);
 	if (qp->state == ENG_QPS_ERROR || qp->state == ENG_QPS_TERMINATE)
 		qp_flush(qp);

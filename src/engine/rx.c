@@ -157,6 +157,7 @@ eng_qp_rx_hdr(struct eng_qp *qp, const uint8_t *hdr, size_t hdr_len,
 	enum wire_err err;
 	uint8_t *p;
 
+	qp->owner->e->work++;
 	memset(pl, 0, sizeof(*pl));
 	if (hdr_len > seg_len)
 		hdr_len = seg_len;

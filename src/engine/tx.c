@@ -282,6 +282,8 @@ eng_qp_tx_pull(struct eng_qp *qp, struct eng_seg *seg)
 			ok = tx_sq_pull(qp, seg);
 	}
 	qp->in_pull = false;
+	if (ok)
+		qp->owner->e->work++;
 	eng_sweep(qp->owner);
 	return ok;
 }

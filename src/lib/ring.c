@@ -54,11 +54,11 @@ _Static_assert(RDMAD_MAX_SGE == RDMAD_SHM_MAX_SGE, "SGE count");
  * of len octets, after the control page and 8-aligned?
  */
 static int
-lib_ring_fits(uint64_t off, uint32_t n, size_t sz, size_t len)
+lib_ring_fits(uint64_t off, uint64_t min, uint32_t n, size_t sz, size_t len)
 {
 	uint64_t bytes = (uint64_t)n * sz;
 
-	return off >= RDMAD_SHM_PAGE && off % 8 == 0 && off <= len &&
+	return off >= min && off % 8 == 0 && off <= len &&
 	    bytes <= len - off;
 }
 
@@ -74,7 +74,7 @@ lib_cq_ring_attach(struct lib_cq_ring *ring, void *base, size_t len,
 		return -EPROTO;
 	if (ctrl->abi_version != RDMAD_SHM_ABI_VERSION ||
 	    ctrl->cq_num != cq_num || ctrl->depth != depth ||
-	    !lib_ring_fits(ctrl->cqe_offset, depth,
+	    !lib_ring_fits(ctrl->cqe_offset, RDMAD_SHM_PAGE, depth,
 	    sizeof(struct rdmad_shm_cqe), len))
 		return -EPROTO;
 	ring->ctrl = ctrl;
@@ -100,9 +100,9 @@ lib_qp_ring_attach(struct lib_qp_ring *ring, void *base, size_t len,
 	if (ctrl->abi_version != RDMAD_SHM_ABI_VERSION ||
 	    ctrl->qp_num != qp_num || ctrl->sq_depth != sq_depth ||
 	    ctrl->rq_depth != rq_depth ||
-	    !lib_ring_fits(ctrl->sq_offset, sq_depth,
+	    !lib_ring_fits(ctrl->sq_offset, RDMAD_SHM_QP_HDR, sq_depth,
 	    sizeof(struct rdmad_shm_sqe), len) ||
-	    !lib_ring_fits(ctrl->rq_offset, rq_depth,
+	    !lib_ring_fits(ctrl->rq_offset, RDMAD_SHM_QP_HDR, rq_depth,
 	    sizeof(struct rdmad_shm_rqe), len))
 		return -EPROTO;
 	/* The two queues must not overlap. */

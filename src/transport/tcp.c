@@ -71,6 +71,14 @@ tcp_conn_new(struct tp *tp, int fd, bool initiator)
 	c->fd = fd;
 	c->initiator = initiator;
 	c->msn_shift_qn = UINT32_MAX;
+	c->tx_out = c->sb.tx_out;
+	c->tx_iov = c->sb.tx_iov;
+	c->tx_max = TCP_TX_IOV_SMALL;
+	c->tx_scratch = c->sb.tx_scratch;
+	c->tx_scap = sizeof(c->sb.tx_scratch);
+	c->rx_iov = c->sb.rx_iov;
+	c->rx_kind = c->sb.rx_kind;
+	c->rx_sink = tp->sink;
 	c->ev_read = event_new(tp->env.base, fd, EV_READ | EV_PERSIST,
 	    tcp_read_cb, c);
 	c->ev_write = event_new(tp->env.base, fd, EV_WRITE | EV_PERSIST,
@@ -90,6 +98,131 @@ tcp_conn_new(struct tp *tp, int fd, bool initiator)
 	return c;
 }
 
+/*
+ * Markers were negotiated (either direction): switch the step buffers
+ * to marker-sized ones (~15 KiB), which a connection without markers
+ * never carries.  Before any FPDU moves; -1 when out of memory.
+ */
+int
+tcp_bufs_markers(struct tp_conn *c)
+{
+	struct tcp_mkbufs *mk = c->mk;
+
+	if (mk == NULL && (mk = calloc(1, sizeof(*mk))) == NULL)
+		return -1;
+	c->mk = mk;
+	c->tx_out = mk->tx_out;
+	c->tx_iov = mk->tx_iov;
+	c->tx_max = TCP_TX_IOV_MAX;
+	c->tx_scratch = mk->tx_scratch;
+	c->tx_scap = sizeof(mk->tx_scratch);
+	c->rx_mkbuf = mk->rx_mkbuf;
+	c->rx_iov = mk->rx_iov;
+	c->rx_kind = mk->rx_kind;
+	return 0;
+}
+
+/*
+ * Before a read callback: read through the transport's read-ahead unless
+ * c kept octets of its own from an earlier one.
+ */
+void
+tcp_ra_borrow(struct tp_conn *c)
+{
+	if (c->ra == NULL) {
+		c->ra = c->tp->ra;
+		c->tp->ra_user = c;
+		c->ra_off = c->ra_len = 0;
+	}
+}
+
+/*
+ * After it: give the shared read-ahead back.  Octets still waiting in it
+ * move to a private buffer, freed again once they are consumed, so an
+ * idle connection holds no read-ahead.  -1 when out of memory (those
+ * octets are lost: the caller drops the stream).
+ */
+int
+tcp_ra_return(struct tp_conn *c)
+{
+	struct tp *tp = c->tp;
+	size_t left = c->ra_len - c->ra_off;
+
+	if (c->ra == tp->ra) {
+		tp->ra_user = NULL;
+		c->ra = NULL;
+		if (left == 0 || c->dead) {
+			c->ra_off = c->ra_len = 0;
+			return 0;
+		}
+		if ((c->ra = malloc(TCP_RA_SIZE)) == NULL) {
+			c->ra_off = c->ra_len = 0;
+			return -1;
+		}
+		memcpy(c->ra, tp->ra + c->ra_off, left);
+		c->ra_off = 0;
+		c->ra_len = left;
+	} else if (c->ra != NULL && left == 0) {
+		free(c->ra);
+		c->ra = NULL;
+		c->ra_off = c->ra_len = 0;
+	}
+	return 0;
+}
+
+/*
+ * The free end of the raw octets to send first (MPA frames, transport
+ * FPDUs), allocated on first use; NULL when out of memory.
+ */
+uint8_t *
+tcp_raw_room(struct tp_conn *c, size_t *room)
+{
+	if (c->raw == NULL && (c->raw = malloc(TCP_RAW_MAX)) == NULL) {
+		*room = 0;
+		return NULL;
+	}
+	*room = TCP_RAW_MAX - c->raw_len;
+	return c->raw + c->raw_len;
+}
+
+/* Every raw octet is out: the buffer goes until it is needed again. */
+void
+tcp_raw_sent(struct tp_conn *c)
+{
+	free(c->raw);
+	c->raw = NULL;
+	c->raw_off = c->raw_len = 0;
+}
+
+/* Keep a copy of len octets of private data in *dst (old one freed). */
+int
+tcp_pd_keep(uint8_t **dst, size_t *dlen, const void *src, size_t len)
+{
+	uint8_t *p = NULL;
+
+	if (len > 0) {
+		if ((p = malloc(len)) == NULL)
+			return -1;
+		memcpy(p, src, len);
+	}
+	free(*dst);
+	*dst = p;
+	*dlen = len;
+	return 0;
+}
+
+/* The Startup Phase is over: its private data buffers go. */
+void
+tcp_pd_free(struct tp_conn *c)
+{
+	free(c->mypd);
+	free(c->peerpd);
+	c->mypd = c->peerpd = NULL;
+	c->mypd_len = c->peerpd_len = 0;
+	c->req.ulp_pd = c->rep.ulp_pd = NULL;
+	c->req.ulp_pd_len = c->rep.ulp_pd_len = 0;
+}
+
 /* Free c and everything it owns (it is dead and no callback runs). */
 static void
 tcp_conn_free(struct tp_conn *c)
@@ -101,6 +234,13 @@ tcp_conn_free(struct tp_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->tx_copy);
+	free(c->raw);
+	free(c->mk);
+	tcp_pd_free(c);
+	if (c->ra != NULL && c->ra != c->tp->ra)
+		free(c->ra);
+	else if (c->tp->ra_user == c)
+		c->tp->ra_user = NULL;
 	free(c);
 }
 
@@ -246,6 +386,7 @@ tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	tcp_hold(c);
+	tcp_ra_borrow(c);
 	switch (c->state) {
 	case TCP_S_REQ_WAIT:
 	case TCP_S_REP_WAIT:
@@ -267,6 +408,14 @@ tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 	default:
 		tcp_want_read(c, false);
 		break;
+	}
+	if (tcp_ra_return(c) == -1 && !c->dead) {
+		tcp_log(c, LOG_ERR, "out of memory for the read-ahead");
+		if ((c->state == TCP_S_FULL || c->state == TCP_S_CLOSING) &&
+		    c->qp != NULL)
+			tcp_finish(c, false, true);
+		else
+			tcp_fail(c, TP_UNREACHABLE, "out of memory");
 	}
 	tcp_release(c);
 }
@@ -462,9 +611,12 @@ tcp_connect(struct tp *tp, const struct sockaddr *sa, socklen_t salen,
 	c->head.cookie = cookie;
 	c->local = *p;
 	c->local.priv = NULL;
-	if (p->priv_len > 0)
-		memcpy(c->mypd, p->priv, p->priv_len);
-	c->mypd_len = p->priv_len;
+	if (tcp_pd_keep(&c->mypd, &c->mypd_len, p->priv, p->priv_len) ==
+	    -1) {
+		tcp_kill(c, true);
+		errno = ENOMEM;
+		return -1;
+	}
 	c->state = TCP_S_CONNECTING;
 	event_add(c->ev_write, NULL);
 	tcp_timer(c, tp->opts.timeout_ms);

@@ -44,6 +44,12 @@ struct event;
  * splits one of them and adds its own slot; plus slack. */
 #define TCP_RX_IOV_MAX	(ENG_SEG_IOV_MAX + 2 * MPA_MARKERS_MAX + 4)
 #define TCP_TX_IOV_MAX	MPA_TX_IOV_MAX(ENG_SEG_IOV_MAX + 1)
+/* The same without markers (the default, RFC 5044 §7.1.1 M = 0): these
+ * live in struct tp_conn; the marker-sized ones are allocated only when
+ * markers are negotiated (struct tcp_mkbufs). */
+#define TCP_RX_IOV_SMALL (ENG_SEG_IOV_MAX + 4)
+#define TCP_TX_IOV_SMALL (ENG_SEG_IOV_MAX + 1 + 2)
+#define TCP_TX_SCRATCH_SMALL (MPA_HDR_LEN + 3 + MPA_CRC_LEN)
 
 enum tcp_state {
 	TCP_S_CONNECTING,	/* initiator: TCP connect in progress */
@@ -78,6 +84,32 @@ enum tcp_rx_phase {
 	TCP_RX_DRAIN		/* after an error: read and drop */
 };
 
+/* What the receive path keeps of the mpa_layout of the current FPDU. */
+struct tcp_lay {
+	size_t			 wire_len, ulpdu_len, pad_len;
+	unsigned int		 nmarkers;
+};
+
+/* Step buffers sized for markers in every FPDU (tcp_bufs_markers()). */
+struct tcp_mkbufs {
+	struct mpa_layout	 lay;		/* markers of that FPDU */
+	struct mpa_iov		 tx_out[TCP_TX_IOV_MAX];
+	struct iovec		 tx_iov[TCP_TX_IOV_MAX];
+	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
+	uint8_t			 rx_mkbuf[MPA_MARKERS_MAX][MPA_MARKER_LEN];
+	struct iovec		 rx_iov[TCP_RX_IOV_MAX];
+	int			 rx_kind[TCP_RX_IOV_MAX];
+};
+
+/* The same without markers, inside struct tp_conn. */
+struct tcp_smallbufs {
+	struct mpa_iov		 tx_out[TCP_TX_IOV_SMALL];
+	struct iovec		 tx_iov[TCP_TX_IOV_SMALL];
+	uint8_t			 tx_scratch[TCP_TX_SCRATCH_SMALL];
+	struct iovec		 rx_iov[TCP_RX_IOV_SMALL];
+	int			 rx_kind[TCP_RX_IOV_SMALL];
+};
+
 struct tp_conn {
 	struct tp_conn_head	 head;		/* first: transport.c */
 	TAILQ_ENTRY(tp_conn)	 entry;
@@ -95,10 +127,10 @@ struct tp_conn {
 
 	/* Startup Phase */
 	struct tp_conn_params	 local;		/* our ird/ord */
-	uint8_t			 mypd[MPA_PRIV_DATA_MAX];
+	uint8_t			*mypd;		/* malloc'd, until Full Op. */
 	size_t			 mypd_len;
 	struct mpa_frame	 req, rep;	/* as sent / received */
-	uint8_t			 peerpd[MPA_PRIV_DATA_MAX];
+	uint8_t			*peerpd;	/* malloc'd, until Full Op. */
 	size_t			 peerpd_len;
 	uint32_t		 peer_ird, peer_ord;
 	struct tp_conn_info	 info;
@@ -116,7 +148,7 @@ struct tp_conn {
 					 * the wire, or UINT32_MAX */
 
 	/* raw octets to write first: frames, transport FPDUs */
-	uint8_t			 raw[TCP_RAW_MAX];
+	uint8_t			*raw;		/* TCP_RAW_MAX, while in use */
 	size_t			 raw_len, raw_off;
 	bool			 close_after_raw;
 
@@ -132,21 +164,26 @@ struct tp_conn {
 	struct mpa_tx		 mtx;
 	struct eng_seg		 seg;		/* being sent */
 	bool			 seg_busy;
-	struct mpa_iov		 tx_out[TCP_TX_IOV_MAX];
-	struct iovec		 tx_iov[TCP_TX_IOV_MAX];
+	struct mpa_iov		*tx_out;	/* tx_max elements */
+	struct iovec		*tx_iov;	/* tx_max elements */
+	unsigned int		 tx_max;
 	int			 tx_cnt, tx_idx;
-	uint8_t			 tx_scratch[MPA_TX_SCRATCH_MAX];
+	uint8_t			*tx_scratch;	/* tx_scap octets */
+	size_t			 tx_scap;
 	bool			 shut_wr;
 	uint8_t			*tx_copy;	/* FPDU rest after tcp_detach() */
 
-	/* receive */
-	uint8_t			 ra[TCP_RA_SIZE];	/* read-ahead */
+	/* receive: the read-ahead (TCP_RA_SIZE octets) is the transport's
+	 * shared one during a read callback, a private copy only while
+	 * octets wait in it between callbacks (tcp_ra_borrow/return) */
+	uint8_t			*ra;
 	size_t			 ra_off, ra_len;
 	bool			 rx_eof;
+	bool			 rx_drained;	/* last readv was short */
 	bool			 rx_markers, rx_crc;
 	uint16_t		 rx_pos;	/* stream offset mod 512 */
 	enum tcp_rx_phase	 rx_phase;
-	struct mpa_layout	 lay;
+	struct tcp_lay		 lay;		/* of the FPDU being read */
 	uint32_t		 rx_wire;	/* wire octets of FPDU done */
 	unsigned int		 rx_mk;		/* next marker of lay */
 	uint32_t		 rx_crc_state;
@@ -155,15 +192,18 @@ struct tp_conn {
 	uint8_t			 rx_hdr[ENG_HDR_MAX];
 	size_t			 rx_hl;		/* header octets wanted */
 	uint8_t			 rx_trailer[3 + MPA_CRC_LEN];
-	uint8_t			 rx_mkbuf[MPA_MARKERS_MAX][MPA_MARKER_LEN];
-	uint8_t			 rx_sink[256];	/* discarded octets */
+	uint8_t			(*rx_mkbuf)[MPA_MARKER_LEN];	/* markers */
+	uint8_t			*rx_sink;	/* tp->sink: discarded octets */
 	struct eng_rx_place	 pl;
 	/* the current read step: a wire-ordered iovec */
-	struct iovec		 rx_iov[TCP_RX_IOV_MAX];
-	int			 rx_kind[TCP_RX_IOV_MAX]; /* marker # or -1 */
+	struct iovec		*rx_iov;
+	int			*rx_kind;	/* marker # or TCP_K_* */
 	int			 rx_cnt, rx_idx;
 	size_t			 rx_ioff;
 	size_t			 rx_sink_left;	/* discard octets to go */
+	/* where the pointers above point: sb, or mk with markers */
+	struct tcp_smallbufs	 sb;
+	struct tcp_mkbufs	*mk;
 };
 
 struct tp {
@@ -171,10 +211,24 @@ struct tp {
 	struct tp_mpa_opts	 opts;
 	TAILQ_HEAD(, tcp_listener) listeners;
 	TAILQ_HEAD(, tp_conn)	 conns;
+	/* One event loop, one callback at a time: every connection reads
+	 * through these (tcp_ra_borrow(); the sink is written and its CRC
+	 * taken within one step). */
+	uint8_t			 ra[TCP_RA_SIZE];
+	struct tp_conn		*ra_user;	/* holds ra, or NULL */
+	uint8_t			 sink[256];
 };
 
 /* tcp.c */
 struct tp_conn *tcp_conn_new(struct tp *tp, int fd, bool initiator);
+int	tcp_bufs_markers(struct tp_conn *c);
+void	tcp_ra_borrow(struct tp_conn *c);
+uint8_t	*tcp_raw_room(struct tp_conn *c, size_t *room);
+void	tcp_raw_sent(struct tp_conn *c);
+int	tcp_pd_keep(uint8_t **dst, size_t *dlen, const void *src,
+	    size_t len);
+void	tcp_pd_free(struct tp_conn *c);
+int	tcp_ra_return(struct tp_conn *c);
 int	tcp_sockopts(int fd);
 void	tcp_log(struct tp_conn *c, int level, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

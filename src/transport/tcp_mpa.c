@@ -64,10 +64,13 @@ tcp_mulpdu(struct tp_conn *c, bool markers)
 static int
 tcp_mpa_queue(struct tp_conn *c, const struct mpa_frame *f)
 {
+	uint8_t *p;
+	size_t room;
 	int n;
 
-	n = mpa_frame_encode(f, c->raw + c->raw_len,
-	    sizeof(c->raw) - c->raw_len);
+	if ((p = tcp_raw_room(c, &room)) == NULL)
+		return -1;
+	n = mpa_frame_encode(f, p, room);
 	if (n < 0)
 		return -1;
 	c->raw_len += (size_t)n;
@@ -119,8 +122,11 @@ tcp_mpa_send_req(struct tp_conn *c)
 	return tcp_mpa_queue(c, f);
 }
 
-/* Fill c->info from the two frames (both ends, RFC 5044 §7.1.1 M, C). */
-static void
+/*
+ * Fill c->info from the two frames (both ends, RFC 5044 §7.1.1 M, C)
+ * and get the step buffers markers need; -1 when out of memory.
+ */
+static int
 tcp_mpa_info(struct tp_conn *c, uint32_t ord, uint32_t ird)
 {
 	const struct mpa_frame *mine = c->initiator ? &c->req : &c->rep;
@@ -140,9 +146,13 @@ tcp_mpa_info(struct tp_conn *c, uint32_t ord, uint32_t ird)
 	c->info.ird = ird;
 	c->max_seg = tcp_mulpdu(c, c->info.markers_tx);
 	c->info.max_seg = c->max_seg;
+	if ((c->info.markers_tx || c->info.markers_rx) &&
+	    tcp_bufs_markers(c) == -1)
+		return -1;
 	c->info_ok = true;
 	tcp_tx_start(c, c->info.markers_tx, c->info.crc);
 	tcp_rx_start(c, c->info.markers_rx, c->info.crc);
+	return 0;
 }
 
 /* Responder: a valid Request arrived; show it to the daemon. */
@@ -254,14 +264,17 @@ tcp_mpa_reply(struct tp_conn *c)
 		 * Responder ORD; 0x3FFF leaves the local value alone. */
 		if (f->io.ird != TP_IRD_ORD_NONE && ord > f->io.ird)
 			ord = f->io.ird;
-		if (f->io.ord != TP_IRD_ORD_NONE && f->io.ord > ird) {
-			tcp_mpa_info(c, ord, ird);
-			tcp_mpa_refuse(c, WIRE_E_MPA_IRD, &peer,
-			    "insufficient IRD for the Responder ORD");
-			return;
-		}
 	}
-	tcp_mpa_info(c, ord, ird);
+	if (tcp_mpa_info(c, ord, ird) == -1) {
+		tcp_fail_peer(c, TP_REFUSED, &peer, "out of memory for the "
+		    "marker buffers");
+		return;
+	}
+	if (f->enhanced && f->io.ord != TP_IRD_ORD_NONE && f->io.ord > ird) {
+		tcp_mpa_refuse(c, WIRE_E_MPA_IRD, &peer,
+		    "insufficient IRD for the Responder ORD");
+		return;
+	}
 	if (c->req.enhanced && c->req.io.p2p) {
 		if (!f->io.p2p) {
 			tcp_fail_peer(c, TP_PROTOCOL, &peer, "peer-to-peer "
@@ -314,9 +327,12 @@ tcp_mpa_read(struct tp_conn *c)
 		return;
 	}
 	/* Keep the private data: the decoded pointers are into ra. */
-	if (f.ulp_pd_len > 0)
-		memcpy(c->peerpd, f.ulp_pd, f.ulp_pd_len);
-	c->peerpd_len = f.ulp_pd_len;
+	if (tcp_pd_keep(&c->peerpd, &c->peerpd_len, f.ulp_pd,
+	    f.ulp_pd_len) == -1) {
+		tcp_fail(c, c->initiator ? TP_REFUSED : TP_UNREACHABLE,
+		    "out of memory for the private data");
+		return;
+	}
 	f.pd = f.ulp_pd = NULL;
 	c->ra_off += res.used;
 	if (c->initiator) {
@@ -337,6 +353,8 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	struct mpa_frame *f = &c->rep;
 	uint32_t ord = tcp_io14(p->ord), ird = tcp_io14(p->ird);
 	size_t max = MPA_PRIV_DATA_MAX;
+	uint8_t *raw;
+	size_t room;
 	int n;
 
 	if (c->dead || c->state != TCP_S_DECIDE || qp == NULL) {
@@ -368,20 +386,28 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 		errno = EINVAL;
 		return -1;
 	}
-	if (p->priv_len > 0)
-		memcpy(c->mypd, p->priv, p->priv_len);
-	c->mypd_len = p->priv_len;
+	if (tcp_pd_keep(&c->mypd, &c->mypd_len, p->priv, p->priv_len) ==
+	    -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	f->ulp_pd = c->mypd;
 	f->ulp_pd_len = (uint16_t)p->priv_len;
-	n = mpa_frame_encode(f, c->raw + c->raw_len,
-	    sizeof(c->raw) - c->raw_len);
+	if ((raw = tcp_raw_room(c, &room)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	n = mpa_frame_encode(f, raw, room);
 	if (n < 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	/* Bind the QP before the Reply goes out: if the engine refuses,
 	 * nothing was sent and the daemon may still reject or abort. */
-	tcp_mpa_info(c, ord, ird);
+	if (tcp_mpa_info(c, ord, ird) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	c->qp = qp;
 	if (eng_qp_connect(qp, &tcp_llp_ops, c, ord, ird, c->max_seg) < 0) {
 		c->qp = NULL;
@@ -394,6 +420,7 @@ tcp_mpa_accept(struct tp_conn *c, struct eng_qp *qp,
 	tcp_timer(c, -1);
 	c->rtr_expect = c->info.p2p;
 	c->state = TCP_S_FULL;
+	tcp_pd_free(c);		/* the Reply is encoded in raw */
 	tcp_want_read(c, true);
 	if (c->ra_len > c->ra_off)	/* octets that came with the Request */
 		event_active(c->ev_read, EV_READ, 0);
@@ -430,8 +457,10 @@ tcp_mpa_reject(struct tp_conn *c, const void *priv, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
-	if (len > 0)
-		memcpy(c->mypd, priv, len);
+	if (tcp_pd_keep(&c->mypd, &c->mypd_len, priv, len) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
 	f->ulp_pd = c->mypd;
 	f->ulp_pd_len = (uint16_t)len;
 	if (tcp_mpa_queue(c, f) < 0) {
@@ -456,6 +485,7 @@ tcp_mpa_attach(struct tp_conn *c, struct eng_qp *qp)
 	}
 	c->qp = qp;
 	c->state = TCP_S_FULL;
+	tcp_pd_free(c);
 	c->rtr_send = c->info.rtr != 0;
 	if (eng_qp_connect(qp, &tcp_llp_ops, c, c->info.ord, c->info.ird,
 	    c->max_seg) < 0) {

@@ -95,9 +95,9 @@ tcp_rx_fill_ra(struct tp_conn *c)
 		c->ra_len -= c->ra_off;
 		c->ra_off = 0;
 	}
-	if (c->ra_len == sizeof(c->ra))
+	if (c->ra_len == TCP_RA_SIZE)
 		return 0;
-	n = recv(c->fd, c->ra + c->ra_len, sizeof(c->ra) - c->ra_len, 0);
+	n = recv(c->fd, c->ra + c->ra_len, TCP_RA_SIZE - c->ra_len, 0);
 	if (n == 0) {
 		c->rx_eof = true;
 		return 0;
@@ -131,7 +131,9 @@ static void
 tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
     int n)
 {
-	const struct mpa_layout *lay = &c->lay;
+	/* nmarkers > 0 only with markers, hence with c->mk */
+	const struct tcp_lay *lay = &c->lay;
+	const uint32_t *mko = c->mk != NULL ? c->mk->lay.marker_off : NULL;
 	size_t off, chunk;
 	int i;
 
@@ -141,7 +143,7 @@ tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
 		off = 0;
 		while (off < dst[i].iov_len) {
 			if (c->rx_mk < lay->nmarkers &&
-			    lay->marker_off[c->rx_mk] == c->rx_wire) {
+			    mko[c->rx_mk] == c->rx_wire) {
 				tcp_rx_add(c, c->rx_mkbuf[c->rx_mk],
 				    MPA_MARKER_LEN, (int)c->rx_mk);
 				c->rx_mk++;
@@ -150,8 +152,8 @@ tcp_rx_plan(struct tp_conn *c, const struct iovec *dst, const int *kind,
 			}
 			chunk = dst[i].iov_len - off;
 			if (c->rx_mk < lay->nmarkers &&
-			    lay->marker_off[c->rx_mk] < c->rx_wire + chunk)
-				chunk = lay->marker_off[c->rx_mk] - c->rx_wire;
+			    mko[c->rx_mk] < c->rx_wire + chunk)
+				chunk = mko[c->rx_mk] - c->rx_wire;
 			tcp_rx_add(c, (uint8_t *)dst[i].iov_base + off, chunk,
 			    kind[i]);
 			off += chunk;
@@ -180,7 +182,7 @@ tcp_rx_account(struct tp_conn *c, int i, const uint8_t *p, size_t k)
 	if (kind >= 0 && c->rx_ioff + k == MPA_MARKER_LEN &&
 	    c->rx_mk_err == WIRE_OK)
 		c->rx_mk_err = mpa_marker_check(c->rx_mkbuf[kind],
-		    c->lay.marker_ptr[kind]);
+		    c->mk->lay.marker_ptr[kind]);
 }
 
 /* Note k octets into the current element; move on when it is full. */
@@ -207,7 +209,7 @@ static int
 tcp_rx_step(struct tp_conn *c)
 {
 	struct iovec v[TCP_RX_IOV_MAX + 1];
-	size_t k, left;
+	size_t k, left, want;
 	ssize_t n;
 	int i, cnt;
 
@@ -225,7 +227,13 @@ tcp_rx_step(struct tp_conn *c)
 			continue;
 		}
 		c->ra_off = c->ra_len = 0;
+		/* The last readv came back short: the socket is empty, and
+		 * epoll (level-triggered) calls again when it is not; no
+		 * readv just to hear EAGAIN (one system call per FPDU). */
+		if (c->rx_drained)
+			return 0;
 		cnt = 0;
+		want = TCP_RA_SIZE;
 		for (i = c->rx_idx; i < c->rx_cnt; i++) {
 			v[cnt] = c->rx_iov[i];
 			if (i == c->rx_idx) {
@@ -233,12 +241,15 @@ tcp_rx_step(struct tp_conn *c)
 				    c->rx_ioff;
 				v[cnt].iov_len -= c->rx_ioff;
 			}
+			want += v[cnt].iov_len;
 			cnt++;
 		}
 		v[cnt].iov_base = c->ra;
-		v[cnt].iov_len = sizeof(c->ra);
+		v[cnt].iov_len = TCP_RA_SIZE;
 		cnt++;
 		n = readv(c->fd, v, cnt);
+		if (n > 0 && (size_t)n < want)
+			c->rx_drained = true;
 		if (n == 0) {
 			c->rx_eof = true;
 			return -1;
@@ -302,13 +313,19 @@ tcp_rx_got_len(struct tp_conn *c)
 {
 	size_t span = mpa_fpdu_hdr_span(c->rx_pos, c->rx_markers);
 	size_t u = buf_load_be16(c->rx_lenf + span - MPA_HDR_LEN);
+	struct mpa_layout tmp, *l = c->mk != NULL ? &c->mk->lay : &tmp;
 
 	if (c->rx_crc)
 		c->rx_crc_state = crc32c_update(crc32c_init(), c->rx_lenf,
 		    span);
 	if (u == 0 || u > MPA_ULPDU_MAX ||
-	    mpa_fpdu_layout(c->rx_pos, c->rx_markers, u, &c->lay) < 0)
+	    (c->rx_markers && c->mk == NULL) ||
+	    mpa_fpdu_layout(c->rx_pos, c->rx_markers, u, l) < 0)
 		return -1;
+	c->lay.wire_len = l->wire_len;
+	c->lay.ulpdu_len = l->ulpdu_len;
+	c->lay.pad_len = l->pad_len;
+	c->lay.nmarkers = l->nmarkers;
 	/* A leading marker falls between FPDUs: FPDUPTR 0 (§4.3). */
 	c->rx_mk_err = span > MPA_HDR_LEN ?
 	    mpa_marker_check(c->rx_lenf, 0) : WIRE_OK;
@@ -477,6 +494,7 @@ tcp_rx_run(struct tp_conn *c)
 
 	if (c->qp == NULL)
 		return;
+	c->rx_drained = false;
 	for (n = 0; n < 4096 && !c->dead; n++) {
 		if (c->rx_phase == TCP_RX_DRAIN) {
 			tcp_rx_drain(c);
@@ -533,8 +551,8 @@ tcp_rx_run(struct tp_conn *c)
 			if (c->rx_sink_left > 0) {
 				size_t k = c->rx_sink_left;
 
-				if (k > sizeof(c->rx_sink))
-					k = sizeof(c->rx_sink);
+				if (k > sizeof(c->tp->sink))
+					k = sizeof(c->tp->sink);
 				c->rx_sink_left -= k;
 				tcp_rx_plan1(c, c->rx_sink, k, TCP_K_DATA);
 			} else

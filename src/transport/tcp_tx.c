@@ -37,10 +37,13 @@
 int
 tcp_tx_raw_fpdu(struct tp_conn *c, const uint8_t *ulpdu, size_t len)
 {
+	uint8_t *p;
+	size_t room;
 	int n;
 
-	n = mpa_tx_encode(&c->mtx, ulpdu, len, c->raw + c->raw_len,
-	    sizeof(c->raw) - c->raw_len);
+	if ((p = tcp_raw_room(c, &room)) == NULL)
+		return -1;
+	n = mpa_tx_encode(&c->mtx, ulpdu, len, p, room);
 	if (n < 0)
 		return -1;
 	c->raw_len += (size_t)n;
@@ -103,7 +106,7 @@ tcp_tx_frame(struct tp_conn *c)
 	if (total > c->max_seg)
 		return -1;
 	n = mpa_tx_gather(&c->mtx, in, (unsigned int)s->iovcnt + 1,
-	    c->tx_out, TCP_TX_IOV_MAX, c->tx_scratch, sizeof(c->tx_scratch),
+	    c->tx_out, c->tx_max, c->tx_scratch, c->tx_scap,
 	    &wire);
 	if (n < 0)
 		return -1;
@@ -167,7 +170,7 @@ tcp_tx_raw(struct tp_conn *c)
 			    errno == EINTR ? 0 : -1;
 		c->raw_off += (size_t)n;
 	}
-	c->raw_off = c->raw_len = 0;
+	tcp_raw_sent(c);
 	return 1;
 }
 

@@ -1,4 +1,4 @@
-/* crc32c.c — CRC32c: slicing-by-8 tables and an SSE4.2 fast path. */
+/* crc32c.c — CRC32c: slicing-by-8 tables, SSE4.2 and 3-stream paths. */
 #include "config.h"
 
 #include <stdbool.h>
@@ -8,6 +8,7 @@
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
+#include <wmmintrin.h>
 #endif
 
 #include "wire/crc32c.h"
@@ -493,7 +494,7 @@ crc32c_update_sw(uint32_t state, const void *p, size_t n)
  * The SSE4.2 crc32 instruction implements exactly this CRC (reflected
  * 0x1EDC6F41, no inversion inside), so it continues the same state.
  * x86 is little-endian: a memcpy'd 64-bit load presents the octets in
- * stream order.
+ * stream order.  One dependent chain: ~8 octets per 3 cycles.
  */
 __attribute__((target("sse4.2")))
 static uint32_t
@@ -518,6 +519,84 @@ crc32c_update_hw(uint32_t state, const void *p, size_t n)
 	}
 	return (uint32_t)crc;
 }
+
+/*
+ * Three streams at once.  The register is linear in (state, data):
+ *	crc(s, A|B|C) = shift(shift(crc(s, A), |B|) ^ crc(0, B), |C|)
+ *			^ crc(0, C)
+ * where shift(r, L) = r * x^(8L) mod P is the register after L zero
+ * octets.  With A, B, C of L octets each, the three crc32 chains are
+ * independent and the CPU overlaps them (3-cycle latency, 1 per cycle
+ * throughput: ~3x one chain).  shift() is one carry-less multiply and
+ * one crc32: in the reflected domain clmul(r, K) holds R*K / x as 64
+ * data bits, and crc32_u64(0, d) = D * x^32 mod P, so
+ *	crc32_u64(0, clmul(r, K)) = R * K * x^33 mod P,
+ * and K = x^(8L - 33) mod P (reflected) gives shift(r, L).  The
+ * constants were computed bit by bit (the unit test recomputes them).
+ */
+#define CRC32C_BIG	1024u		/* octets per stream, big blocks */
+#define CRC32C_K_BIG	0x170076fau	/* x^(8 * 1024 - 33) mod P */
+#define CRC32C_SMALL	128u		/* octets per stream, small ones */
+#define CRC32C_K_SMALL	0x0d3b6092u	/* x^(8 * 128 - 33) mod P */
+
+/* r * x^(8L) mod P for the K of L (see above). */
+__attribute__((target("sse4.2,pclmul")))
+static inline uint32_t
+crc32c_shift(uint32_t r, uint32_t k)
+{
+	__m128i prod = _mm_clmulepi64_si128(_mm_cvtsi32_si128((int)r),
+	    _mm_cvtsi32_si128((int)k), 0x00);
+
+	return (uint32_t)_mm_crc32_u64(0,
+	    (uint64_t)_mm_cvtsi128_si64(prod));
+}
+
+/* Whole rounds of three L-octet streams; returns octets consumed. */
+__attribute__((target("sse4.2,pclmul")))
+static inline size_t
+crc32c_rounds3(uint32_t *state, const uint8_t *b, size_t n, size_t len,
+    uint32_t k)
+{
+	uint64_t c0, c1, c2, v0, v1, v2;
+	size_t done = 0, i;
+
+	while (n - done >= 3 * len) {
+		c0 = *state;
+		c1 = c2 = 0;
+		for (i = 0; i < len; i += 8) {
+			memcpy(&v0, b + i, 8);
+			memcpy(&v1, b + len + i, 8);
+			memcpy(&v2, b + 2 * len + i, 8);
+			c0 = _mm_crc32_u64(c0, v0);
+			c1 = _mm_crc32_u64(c1, v1);
+			c2 = _mm_crc32_u64(c2, v2);
+		}
+		*state = crc32c_shift(crc32c_shift((uint32_t)c0, k) ^
+		    (uint32_t)c1, k) ^ (uint32_t)c2;
+		b += 3 * len;
+		done += 3 * len;
+	}
+	return done;
+}
+
+/* SSE4.2 + PCLMULQDQ: three interleaved streams, then one for the rest. */
+__attribute__((target("sse4.2,pclmul")))
+static uint32_t
+crc32c_update_hw3(uint32_t state, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t k;
+
+	while (n > 0 && ((uintptr_t)b & 7) != 0) {
+		state = _mm_crc32_u8(state, *b++);
+		n--;
+	}
+	k = crc32c_rounds3(&state, b, n, CRC32C_BIG, CRC32C_K_BIG);
+	b += k;
+	n -= k;
+	k = crc32c_rounds3(&state, b, n, CRC32C_SMALL, CRC32C_K_SMALL);
+	return crc32c_update_hw(state, b + k, n - k);
+}
 #endif
 
 /* Whether the SSE4.2 crc32 instruction can be used. */
@@ -532,15 +611,38 @@ crc32c_hw_available(void)
 #endif
 }
 
-/* CRC32c update through the fastest path available. */
+/* Whether the three-stream path (SSE4.2 and PCLMULQDQ) can be used. */
+bool
+crc32c_hw3_available(void)
+{
+#if defined(__x86_64__)
+	return __builtin_cpu_supports("sse4.2") != 0 &&
+	    __builtin_cpu_supports("pclmul") != 0;
+#else
+	return false;
+#endif
+}
+
+/* The one-stream SSE4.2 path (the slicing path without SSE4.2). */
 uint32_t
-crc32c_update(uint32_t state, const void *p, size_t n)
+crc32c_update_hw1(uint32_t state, const void *p, size_t n)
 {
 #if defined(__x86_64__)
 	if (crc32c_hw_available())
 		return crc32c_update_hw(state, p, n);
 #endif
 	return crc32c_update_sw(state, p, n);
+}
+
+/* CRC32c update through the fastest path available. */
+uint32_t
+crc32c_update(uint32_t state, const void *p, size_t n)
+{
+#if defined(__x86_64__)
+	if (n >= 3 * CRC32C_SMALL && crc32c_hw3_available())
+		return crc32c_update_hw3(state, p, n);
+#endif
+	return crc32c_update_hw1(state, p, n);
 }
 
 /* CRC32c of one buffer. */

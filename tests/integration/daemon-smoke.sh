@@ -144,10 +144,10 @@ MR_REG -> OBJ_REPLY
 MR_REG -> RESULT 22
 MR_REG -> RESULT 2
 CQ_CREATE -> CQ_REPLY +fd
-  cq page: abi 1 depth 16 num-ok 1 offset 4096 len 8192
+  cq page: abi 2 depth 16 num-ok 1 offset 4096 len 8192
 CQ_CREATE -> RESULT 22
 QP_CREATE -> QP_REPLY +fd
-  qp page: abi 1 sq 8 rq 4 offsets 4096 5120 len 8192
+  qp page: abi 2 sq 8 rq 4 offsets 64 1088 len 4096
 QP_CREATE -> QP_REPLY +fd
 QP_CREATE -> RESULT 22
 QP_QUERY -> QP_INFO

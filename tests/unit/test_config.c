@@ -93,6 +93,11 @@ static const struct {
 	    "bad-limits-group.conf:1: limits: expected a group { ... }" },
 	{ "bad-limits-qps.conf", "bad-limits-qps.conf:2: limits.max_qps: "
 	    "70000 is not in the range 1..65536" },
+	/* The engine's STag index is 24 bits, index 0 unused. */
+	{ "bad-limits-stags.conf", "bad-limits-stags.conf:2: "
+	    "limits.max_stags: 16777216 is not in the range 16..16777215" },
+	{ "bad-limits-poll.conf", "bad-limits-poll.conf:2: "
+	    "limits.poll_us: 1001 is not in the range 0..1000" },
 	{ "bad-limits-bytes.conf", "bad-limits-bytes.conf:2: "
 	    "limits.max_reg_bytes: 2199023255552 is not in the range "
 	    "4096..1099511627776" },
@@ -296,6 +301,7 @@ test_full(void)
 	CU_ASSERT_EQUAL(conf->limits.max_ord, 0);
 	CU_ASSERT_EQUAL(conf->limits.max_ird, 1024);
 	CU_ASSERT_EQUAL(conf->limits.max_stags, 16);
+	CU_ASSERT_EQUAL(conf->limits.poll_us, 25);
 	CU_ASSERT_EQUAL(conf->limits.max_clients, 4096);
 	CU_ASSERT_EQUAL(conf->limits.max_pending, 1);
 	CU_ASSERT_STRING_EQUAL(conf->control.socket,

@@ -180,6 +180,62 @@ test_paths_agree(void)
 	free(mem);
 }
 
+/*
+ * The three-chain path (384 octets and up): every length to 16 KiB in
+ * steps of 7 and each block-size boundary +-8, at 16 alignments and a
+ * random state, against slicing-by-8 and the one-chain SSE4.2 path;
+ * then a 64 KiB FPDU fed in random pieces equals one call.
+ */
+static void
+test_paths_3way(void)
+{
+	enum { MAXLEN = 16384 + 64, ALIGNS = 16, BIG = 65536 };
+	static const size_t edge[] = { 383, 384, 3072, 3456, 6144, 9216,
+	    12288 + 384, 16384 };
+	uint8_t *mem = malloc(BIG + ALIGNS);
+	uint32_t s = 0x1234567u, st, sw, one, pieces;
+	size_t len, a, i, e, off, k;
+	unsigned int bad = 0, n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mem);
+	printf("\n  crc32c: three-chain path %s\n",
+	    crc32c_hw3_available() ? "in use" : "not available");
+	for (i = 0; i < BIG + ALIGNS; i++)
+		mem[i] = (uint8_t)t_rand(&s);
+	for (len = 0; len <= MAXLEN; len += 7)
+		for (a = 0; a < ALIGNS; a++) {
+			st = t_rand(&s);
+			sw = crc32c_update_sw(st, mem + a, len);
+			if (crc32c_update(st, mem + a, len) != sw ||
+			    crc32c_update_hw1(st, mem + a, len) != sw)
+				bad++;
+			n++;
+		}
+	for (e = 0; e < sizeof(edge) / sizeof(edge[0]); e++)
+		for (len = edge[e] - 8; len <= edge[e] + 8; len++)
+			for (a = 0; a < ALIGNS; a++) {
+				st = t_rand(&s);
+				if (crc32c_update(st, mem + a, len) !=
+				    crc32c_update_sw(st, mem + a, len))
+					bad++;
+				n++;
+			}
+	CU_ASSERT(n > 30000);
+	CU_ASSERT_EQUAL(bad, 0);
+	/* A whole FPDU at once and in random pieces; both vs slicing. */
+	one = crc32c_update(crc32c_init(), mem + 3, BIG);
+	CU_ASSERT_EQUAL(one, crc32c_update_sw(crc32c_init(), mem + 3, BIG));
+	pieces = crc32c_init();
+	for (off = 0; off < BIG; off += k) {
+		k = t_rand(&s) % 5000;
+		if (k > BIG - off)
+			k = BIG - off;
+		pieces = crc32c_update(pieces, mem + 3 + off, k);
+	}
+	CU_ASSERT_EQUAL(pieces, one);
+	free(mem);
+}
+
 /* Every entry of every slicing table is reached and right. */
 static void
 test_tables(void)
@@ -232,6 +288,7 @@ main(void)
 		{ "RFC 7143 A.4 vectors", test_rfc7143_a4 },
 		{ "incremental splits", test_incremental },
 		{ "SSE4.2 and slicing-by-8 agree", test_paths_agree },
+		{ "three-chain path, lengths and alignments", test_paths_3way },
 		{ "slicing tables", test_tables },
 		{ "residue with LSB-first CRC", test_residue },
 		{ NULL, NULL }

@@ -299,6 +299,44 @@ t_cq_overflow(void)
 	CU_ASSERT(lp_poll(p, 0, cq, 16) == 4);
 	CU_ASSERT(cq[0].wr_id == 0 && cq[3].wr_id == 3);
 	CU_ASSERT(lp_poll(p, 0, cq, 16) == 0);	/* dead: nothing more */
+	CU_ASSERT(lp_owner(p, 0)->nflagged == 0);	/* swept */
+	CU_ASSERT(lp_owner(p, 1)->nflagged == 0);
+	lp_free(p);
+}
+
+/* The sweep list: flag is idempotent, sweep takes exactly the flagged. */
+static void
+t_sweep_list(void)
+{
+	struct lp_conf c;
+	struct llp_pair *p;
+	struct eng_owner *o;
+	uint32_t k[2];
+
+	lp_conf_default(&c);
+	p = qu_world(&c, k);
+	o = lp_owner(p, 0);
+	CU_ASSERT_EQUAL(o->nflagged, 0);
+	CU_ASSERT_PTR_NULL(TAILQ_FIRST(&o->flagged));
+	eng_sweep(o);				/* nothing to do */
+	CU_ASSERT(eng_qp_state(lp_qp(p, 0)) == ENG_QPS_RTS);
+	eng_qp_flag(lp_qp(p, 0));
+	eng_qp_flag(lp_qp(p, 0));
+	CU_ASSERT_EQUAL(o->nflagged, 1);
+	eng_qp_unflag(lp_qp(p, 0));
+	eng_qp_unflag(lp_qp(p, 0));
+	CU_ASSERT_EQUAL(o->nflagged, 0);
+	CU_ASSERT(eng_qp_state(lp_qp(p, 0)) == ENG_QPS_RTS);
+	eng_qp_flag(lp_qp(p, 0));
+	eng_sweep(o);
+	CU_ASSERT_EQUAL(o->nflagged, 0);
+	CU_ASSERT(!lp_qp(p, 0)->cq_err);
+	CU_ASSERT(eng_qp_state(lp_qp(p, 0)) == ENG_QPS_TERMINATE ||
+	    eng_qp_state(lp_qp(p, 0)) == ENG_QPS_ERROR);
+	CU_ASSERT(eng_qp_state(lp_qp(p, 1)) == ENG_QPS_RTS);
+	/* A flagged QP that is destroyed leaves the list (lp_free). */
+	eng_qp_flag(lp_qp(p, 1));
+	CU_ASSERT_EQUAL(lp_owner(p, 1)->nflagged, 1);
 	lp_free(p);
 }
 
@@ -642,6 +680,7 @@ main(void)
 		{ "work queued before connect", t_idle_then_connect },
 		{ "SQ intake bounded by sq_depth", t_sq_bound },
 		{ "CQ overflow", t_cq_overflow },
+		{ "sweep list", t_sweep_list },
 		{ "CQ notification", t_notify },
 		{ "disconnect and owner destroy", t_teardown },
 		{ "limits and STag table", t_limits },

@@ -104,7 +104,7 @@ t_cq_attach(void)
 	    T_CQ_DEPTH), -EPROTO);
 	CU_ASSERT_EQUAL(lib_cq_ring_attach(&r, c, T_PAGE - 1, 7, T_CQ_DEPTH),
 	    -EPROTO);
-	c->abi_version = 2;
+	c->abi_version = RDMAD_SHM_ABI_VERSION + 1;
 	CU_ASSERT_EQUAL(lib_cq_ring_attach(&r, c, T_CQ_LEN, 7, T_CQ_DEPTH),
 	    -EPROTO);
 	c->abi_version = RDMAD_SHM_ABI_VERSION;
@@ -310,7 +310,16 @@ t_qp_attach(void)
 	c->sq_offset = T_PAGE + T_RQ_DEPTH * 80;
 	CU_ASSERT_EQUAL(lib_qp_ring_attach(&r, c, T_QP_LEN, 9, T_SQ_DEPTH,
 	    T_RQ_DEPTH, 5), 0);
-	c->sq_offset = 0;			/* over the control page */
+	/* ABI 2: rings inside the control page, after its fields. */
+	c->sq_offset = RDMAD_SHM_QP_HDR;
+	c->rq_offset = RDMAD_SHM_QP_HDR + T_SQ_DEPTH * 128;
+	CU_ASSERT_EQUAL(lib_qp_ring_attach(&r, c, T_QP_LEN, 9, T_SQ_DEPTH,
+	    T_RQ_DEPTH, 5), 0);
+	CU_ASSERT_PTR_EQUAL(r.sq, (char *)c + RDMAD_SHM_QP_HDR);
+	c->sq_offset = RDMAD_SHM_QP_HDR - 8;	/* over the fields */
+	CU_ASSERT_EQUAL(lib_qp_ring_attach(&r, c, T_QP_LEN, 9, T_SQ_DEPTH,
+	    T_RQ_DEPTH, 5), -EPROTO);
+	c->sq_offset = 0;			/* over the control fields */
 	CU_ASSERT_EQUAL(lib_qp_ring_attach(&r, c, T_QP_LEN, 9, T_SQ_DEPTH,
 	    T_RQ_DEPTH, 5), -EPROTO);
 	munmap(c, T_QP_LEN);

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "helpers/fake_eng.h"
+#include "transport/tcp.h"
 #include "unit/tutil.h"
 #include "wire/mpa.h"
 #include "wire/rdmap.h"
@@ -242,6 +243,44 @@ test_markers(void)
 		CU_ASSERT(memcmp(p.sqp->mem, big, sizeof(big)) == 0);
 		CU_ASSERT_EQUAL(p.cqp->rx[0].len, sizeof(big) - 1);
 		CU_ASSERT(memcmp(p.cqp->mem, big + 1, sizeof(big) - 1) == 0);
+		fake_pair_close(&p);
+	}
+}
+
+/*
+ * An idle connection in Full Operation carries no marker buffers (unless
+ * markers were negotiated), no read-ahead, no raw frame buffer and no
+ * private data: the per-QP memory bound of BENCHMARKS.md.
+ */
+static void
+test_footprint(void)
+{
+	static uint8_t big[3000];
+	struct fake_pair p;
+	struct tp_conn *c[2];
+	int k, i;
+
+	CU_ASSERT(sizeof(struct tp_conn) <= 2048);
+	for (k = 0; k < 2; k++) {
+		struct tp_mpa_opts o = tm_opts(2, true, k == 1);
+
+		CU_ASSERT_FATAL(fake_pair_open(&p, &o, &o, NULL, NULL) == 0);
+		CU_ASSERT_FATAL(fake_pair_up(&p));
+		fake_qp_send(p.cqp, 1, big, sizeof(big));
+		fake_qp_send(p.sqp, 1, big, sizeof(big));
+		CU_ASSERT_FATAL(fake_run(p.base, tm_srv_got, &p, 3000));
+		CU_ASSERT_FATAL(fake_run(p.base, tm_cli_got, &p, 3000));
+		c[0] = p.cc;
+		c[1] = p.srv.req_c;
+		for (i = 0; i < 2; i++) {
+			CU_ASSERT(c[i]->state == TCP_S_FULL);
+			CU_ASSERT((c[i]->mk != NULL) == (k == 1));
+			CU_ASSERT_PTR_NULL(c[i]->ra);
+			CU_ASSERT_PTR_NULL(c[i]->raw);
+			CU_ASSERT_PTR_NULL(c[i]->mypd);
+			CU_ASSERT_PTR_NULL(c[i]->peerpd);
+			CU_ASSERT_PTR_EQUAL(c[i]->rx_sink, c[i]->tp->sink);
+		}
 		fake_pair_close(&p);
 	}
 }
@@ -975,6 +1014,7 @@ main(void)
 		{ "rev2_noauto", test_rev2_noauto },
 		{ "crc_matrix", test_crc_matrix },
 		{ "markers", test_markers },
+		{ "footprint", test_footprint },
 		{ "reject", test_reject },
 		{ "accept_fails", test_accept_fails },
 		{ "bad_request", test_bad_request },

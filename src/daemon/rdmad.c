@@ -1,6 +1,8 @@
 /* rdmad.c — start-up, options, configuration reload and shutdown. */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -190,6 +192,29 @@ rdmad_shutdown(void)
 	ev_exit();
 }
 
+/*
+ * Raise the soft open-file limit to the hard one: every QP holds a
+ * descriptor of the daemon (its doorbell eventfd) and a TCP/MPA QP a
+ * second one (its socket), so the usual soft limit of 1024 would cap a
+ * daemon at a few hundred QPs.
+ */
+static void
+rdmad_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn(NULL, "raising the open-file limit");
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		log_info(NULL, "open files: at most %llu (one per QP, two "
+		    "per TCP/MPA QP)", (unsigned long long)rl.rlim_cur);
+}
+
 /* The daemon: options, configuration, socket, loop (GUIDE §4). */
 int
 rdmad_main(int argc, char *argv[])
@@ -266,6 +291,7 @@ rdmad_main(int argc, char *argv[])
 		sock = conf->control.socket;
 
 	rdmad.sock_path = sock;
+	rdmad_raise_nofile();
 	admin_init();
 	rdmad.base = ev_init();
 	if (verbs_init(&cause) == -1 || conn_init(&cause) == -1)

@@ -27,15 +27,16 @@
 #
 # Usage: bench/uml-run.sh [--out DIR] [--runs N] [--time SECONDS]
 #        (also: bench/run --uml [same options])
-# Environment: RDMAD, RDBENCH, top_builddir, UML_KEEP=1 (keep the daemons'
-# logs and configs in the uml-run folder).
+# Environment: RDMAD, RDBENCH, RDMACTL, top_builddir, UML_KEEP=1 (keep
+# the daemons' logs and configs in the uml-run folder).
 # Exit status: 0 when every figure was measured, 1 otherwise, 77 when
-# UML or the binaries are missing.
+# UML is missing, 99 when a binary is missing or ASan-built.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 builddir=${top_builddir:-$(cd "$here/.." && pwd)}
 export RDMAD=${RDMAD:-$builddir/rdmad}
 export RDBENCH=${RDBENCH:-$builddir/bench/rdbench}
+export RDMACTL=${RDMACTL:-$builddir/rdmactl}
 runs=5
 secs=1
 out=

@@ -39,6 +39,8 @@ t_now(void)
 }
 
 /* One output line: prefix, message, newline, flushed (t_lock held). */
+static void t_vline(const char *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
 static void
 t_vline(const char *prefix, const char *fmt, va_list ap)
 {

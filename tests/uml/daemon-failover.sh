@@ -18,7 +18,7 @@
 # run folder with the daemons' configs and logs).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib-daemons.sh"
-FO=$PWD/tests/uml/ud_failover
+FO=$(uml_bin tests/uml/ud_failover)
 if [ "${1:-}" != --guest ]; then
 	UD_NEED=$FO ud_boot "$here/daemon-failover.sh" --topo pair --timeout 150
 fi
@@ -36,7 +36,6 @@ UD_SCTP="rto_initial_ms = 100; rto_min_ms = 30; rto_max_ms = 100;
 UD_TRANSPORT=${UD_TRANSPORT:-sctp}
 stall_max=${UD_STALL_MAX:-1000}
 secs=9
-RDMACTL=${RDMACTL:-$PWD/rdmactl}
 fail=0
 port=7050
 

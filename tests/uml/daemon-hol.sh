@@ -23,7 +23,7 @@
 # Environment: HOL_LOSS (netem loss, default 3%), HOL_BOUND_MS, UML_KEEP=1.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib-daemons.sh"
-RDBENCH=$PWD/bench/rdbench
+RDBENCH=$(uml_bin bench/rdbench)
 if [ "${1:-}" != --guest ]; then
 	UD_NEED=$RDBENCH ud_boot "$here/daemon-hol.sh" --topo pair --timeout 150
 fi
@@ -31,7 +31,6 @@ fi
 # ---- inside the guest ------------------------------------------------------
 loss=${HOL_LOSS:-3%}
 bound_ms=${HOL_BOUND_MS:-50}
-RDMACTL=${RDMACTL:-$PWD/rdmactl}
 port=7060
 fail=0
 

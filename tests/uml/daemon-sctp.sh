@@ -26,22 +26,20 @@
 # copies the logs to the build directory (they are copied on failure).
 set -u
 
+here=$(cd "$(dirname "$0")" && pwd)
+# uml_bin: the UBSan-only copies of a sanitizer build (ASan cannot run
+# inside UML, configure.ac), else the build's own programs.
+. "$here/lib-bins.sh"
+RDMAD=$(uml_bin rdmad)
+RDMACTL=$(uml_bin rdmactl)
+RDMATEST=$(uml_bin tests/integration/rdmatest)
 if [ "${1:-}" != --guest ]; then
-	here=$(cd "$(dirname "$0")" && pwd)
-	# ASan cannot map its shadow memory inside UML (configure.ac); the
-	# daemons of a sanitizer build cannot run there.
-	if ldd "$PWD/rdmad" 2>/dev/null | grep -q libasan; then
-		echo "SKIP: rdmad is built with ASan, which cannot run in UML"
-		exit 77
-	fi
+	uml_bins_ok "$RDMAD" "$RDMACTL" "$RDMATEST" || exit
 	exec "$here/uml-run" --topo pair --timeout 300 -- /bin/bash \
 	    "$here/daemon-sctp.sh" --guest
 fi
 
 top=$PWD
-RDMAD=$top/rdmad
-RDMACTL=$top/rdmactl
-RDMATEST=$top/tests/integration/rdmatest
 # UNIX sockets need a real file system: a tmpfs of the guest's own,
 # mounted on a fresh folder of the build directory.
 tmp=$(mktemp -d "$top/daemon-sctp.XXXXXX") || exit 99

@@ -12,8 +12,9 @@
 #   UD_SCTP       extra settings inside the config's sctp = { } group
 #                 (timers of a test), e.g. "rto_min_ms = 50;"
 #   UD_CONF       extra top-level config lines
-#   RDMAD, RDMACTL  the binaries (default: ./rdmad, ./rdmactl: the build
-#                 dir is the working directory)
+#   RDMAD, RDMACTL  the binaries (default: ./rdmad, ./rdmactl, the build
+#                 dir being the working directory, or in a sanitizer
+#                 build their UBSan-only copies: uml_bin, lib-bins.sh)
 #
 # Control sockets live in a guest tmpfs (UNIX sockets on hostfs are not
 # reliable), under $UD_SOCKDIR; ud_sock NAME prints the path.
@@ -34,15 +35,18 @@
 #
 # On the host, a script re-runs itself in the guest with
 #   ud_boot SCRIPT [UML-RUN OPTIONS] -- [ARGS]   (never returns)
-# which skips (77) when the binaries cannot run in UML, makes the run
-# folder, exports UD_DIR and runs "bash SCRIPT --guest ARGS" there.
+# which fails (99) when a binary is missing or cannot run in UML (ASan;
+# UD_NEED lists the caller's own), makes the run folder, exports UD_DIR
+# and runs "bash SCRIPT --guest ARGS" there.
 
-RDMAD=${RDMAD:-$PWD/rdmad}
+ud_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$ud_here/lib-bins.sh"
+RDMAD=${RDMAD:-$(uml_bin rdmad)}
+RDMACTL=${RDMACTL:-$(uml_bin rdmactl)}
 UD_SCTP=${UD_SCTP:-}
 UD_CONF=${UD_CONF:-}
 UD_SOCKDIR=${UD_SOCKDIR:-/dev/shm/rdmad-uml}
 ud_names=
-ud_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # ud_wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
 ud_wait_for() {
@@ -65,13 +69,7 @@ ud_boot() {
 		shift
 	done
 	[ $# -gt 0 ] && shift
-	if [ "${UML_ASAN:-0}" = 1 ]; then
-		echo "SKIP: ASan-built binaries cannot run inside user-mode Linux"
-		exit 77
-	fi
-	for b in "$RDMAD" ${UD_NEED:-}; do
-		[ -x "$b" ] || { echo "SKIP: $b not built"; exit 77; }
-	done
+	uml_bins_ok "$RDMAD" "$RDMACTL" ${UD_NEED:-} || exit
 	UD_DIR=$(mktemp -d "${UML_RUN_DIR:-$PWD}/uml.XXXXXX") || exit 99
 	export UD_DIR
 	"$ud_here/uml-run" "${opts[@]}" --dir "$UD_DIR" -- \
@@ -162,7 +160,7 @@ ud_start() {
 # available; else prints why (its WHY column) and returns 1.
 ud_has_sctp() {
 	local line
-	line=$(ud_in "$1" "${RDMACTL:-$PWD/rdmactl}" -S "$(ud_sock "$1")" \
+	line=$(ud_in "$1" "$RDMACTL" -S "$(ud_sock "$1")" \
 	    status 2>&1 | grep '^sctp ')
 	case $line in
 	sctp*\ yes\ *) return 0 ;;

@@ -258,7 +258,7 @@ t_table(void)
 	CU_ASSERT_EQUAL(ctla_len(CTLA_MSG_STATS), 328);
 	CU_ASSERT_EQUAL(ctla_len(CTL_MSG_HELLO), 0);
 	CU_ASSERT_EQUAL(ctla_decode(CTL_MSG_HELLO, "", 0,
-	    (union ctla_any *)&(union ctla_any){ .req = { 0, 0, 0 } }),
+	    (union ctla_any *)&(union ctla_any){ .req = { .version = 0 } }),
 	    CTL_E_TYPE);
 	CU_ASSERT_EQUAL(ctla_query_lookup("qps"), CTLA_Q_QPS);
 	CU_ASSERT_EQUAL(ctla_query_lookup("nope"), 0);

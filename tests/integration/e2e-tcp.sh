@@ -43,12 +43,12 @@ fail=0
 pid_a=
 pid_b=
 apps=
-capture_pid=
+CAP_PID=
 netns_up=
 
 # Kill everything this script started, by pid; remove the directory.
 cleanup() {
-	for p in $apps $capture_pid $pid_a $pid_b; do
+	for p in $apps $CAP_PID $pid_a $pid_b; do
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -67,6 +67,7 @@ trap 'exit 99' HUP INT TERM
 
 # ok, not_ok, wait_for
 . "$(cd "$(dirname "$0")" && pwd)/../helpers/steps.sh"
+. "$(cd "$(dirname "$0")" && pwd)/../helpers/capture.sh"
 
 conf_tp=tcp	# rdmad.conf transport of write_conf
 port=$((20000 + $$ % 20000))
@@ -172,30 +173,16 @@ client() {
 
 # capture_start FILE: record the port's traffic (headers only).
 capture_start() {
-	capture_pid=
-	command -v dumpcap >/dev/null 2>&1 || return 0
-	command -v tshark >/dev/null 2>&1 || return 0
-	dumpcap -q -i lo -s 256 -f "tcp port $port" -w "$1" \
-	    > "$1.log" 2>&1 &
-	capture_pid=$!
-	if ! wait_for 50 grep -q "Capturing on" "$1.log"; then
-		kill "$capture_pid" 2>/dev/null
-		wait "$capture_pid" 2>/dev/null
-		capture_pid=
-	fi
-	sleep 0.5	# "Capturing on" comes before the filter is in place
+	cap_start "$1" "tcp port $port" 256 || CAP_PID=
 }
 
 # capture_stop WHAT: end the capture; 1 (and a skip line) if none ran.
 capture_stop() {
-	if [ -z "$capture_pid" ]; then
+	if [ -z "$CAP_PID" ]; then
 		echo "skip - $1 not checked (no capture)"
 		return 1
 	fi
-	sleep 0.3
-	kill -INT "$capture_pid" 2>/dev/null
-	wait "$capture_pid" 2>/dev/null
-	capture_pid=
+	cap_stop
 	return 0
 }
 

@@ -27,9 +27,10 @@ set -u
 top_builddir=${top_builddir:-.}
 prog=${TCP_FPDU:-$top_builddir/tests/unit/test_tcp_fpdu}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tshark-mpa.XXXXXX") || exit 1
-dumpcap_pid=
+. "$(cd "$(dirname "$0")" && pwd)/../helpers/capture.sh"
+CAP_PID=
 cleanup() {
-	[ -n "$dumpcap_pid" ] && kill "$dumpcap_pid" 2>/dev/null
+	[ -n "$CAP_PID" ] && kill "$CAP_PID" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -47,27 +48,13 @@ TSHARK="tshark --disable-protocol rpcordma --disable-protocol smb_direct"
 # port while dumpcap records that port on lo.  Returns the test's status.
 capture() {
 	port=$1 file=$2 case=$3
-	dumpcap -q -i lo -f "tcp port $port" -w "$file" \
-	    >"$tmp/dumpcap.log" 2>&1 &
-	dumpcap_pid=$!
-	i=0
-	while ! grep -q "Capturing on" "$tmp/dumpcap.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 50 ] || ! kill -0 "$dumpcap_pid" 2>/dev/null; then
-			cat "$tmp/dumpcap.log"
-			skip "dumpcap cannot capture on lo"
-		fi
-		sleep 0.1
-	done
-	# "Capturing on" comes a little before the filter is in place: on
-	# a loaded machine the first connection was missed without this.
-	sleep 0.5
+	cap_start "$file" "tcp port $port" || {
+		cat "$file.log"
+		skip "dumpcap cannot capture on lo"
+	}
 	RDMAD_TEST_PORT=$port timeout 60 "$prog" "$case" >"$tmp/$case.log" 2>&1
 	rc=$?
-	sleep 0.5			# let dumpcap write the last packets
-	kill -INT "$dumpcap_pid"
-	wait "$dumpcap_pid" 2>/dev/null
-	dumpcap_pid=
+	cap_stop
 	[ $rc -eq 0 ] || cat "$tmp/$case.log"
 	return $rc
 }

@@ -21,14 +21,14 @@ trap 'rm -f "$cap"' EXIT INT TERM
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: no tshark"; exit 77; }
 command -v dumpcap >/dev/null 2>&1 || { echo "SKIP: no dumpcap"; exit 77; }
 
+# The capture is known to be live before the first INIT (capture.sh).
 "$here/uml-run" --timeout 300 -- /bin/sh -c '
-	dumpcap -q -i lo -f sctp -w "$1" 2>/dev/null & p=$!
-	for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$1" ] && break; sleep 0.3; done
+	. "$2"
+	cap_start "$1" sctp || { cat "$1.log"; exit 1; }
 	SCTP_E2E_ONLY=setup "$0" >/dev/null || exit 1
 	SCTP_E2E_ONLY=ops "$0" >/dev/null || exit 1
-	sleep 0.5
-	kill -INT $p; wait $p
-	exit 0' "$prog" "$cap" || exit 1
+	cap_stop
+	exit 0' "$prog" "$cap" "$here/../helpers/capture.sh" || exit 1
 [ -s "$cap" ] || { echo "FAIL: no capture"; exit 1; }
 
 status=0

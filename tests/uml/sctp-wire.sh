@@ -16,7 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 prog=$PWD/tests/unit/test_sctp_e2e
 cap=$PWD/sctp-wire.$$.pcapng
-trap 'rm -f "$cap"' EXIT INT TERM
+trap 'rm -f "$cap" "$cap.log"' EXIT INT TERM
 
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: no tshark"; exit 77; }
 command -v dumpcap >/dev/null 2>&1 || { echo "SKIP: no dumpcap"; exit 77; }

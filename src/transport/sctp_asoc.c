@@ -320,6 +320,12 @@ sctp_asoc_bury(struct sctp_asoc *as, bool abortive)
 	struct sctp_tp *tp = as->tp;
 	struct linger lg = { 1, 0 };
 
+	/* The data path's system calls (sctp_tx.c, sctp_rx.c). */
+	sctp_log(tp, LOG_DEBUG, "association closed: %llu messages sent "
+	    "in %llu send calls, %llu receive calls",
+	    (unsigned long long)as->tx_msgs,
+	    (unsigned long long)as->tx_calls,
+	    (unsigned long long)as->rx_calls);
 	event_del(as->ev_read);
 	event_del(as->ev_write);
 	event_del(as->ev_timer);

@@ -21,8 +21,10 @@
  * One message at a time (SCTP_FRAGMENT_INTERLEAVE 0: partial
  * deliveries never interleave), resumable at every step:
  *
- *   HEAD     the first 4 octets: DDP-SSN + DDP control + RDMAP control
- *            (and, from the first recvmsg, the stream id and PPID)
+ *   HEAD     the first SCTP_RX_HEAD_LEN octets: DDP-SSN + as much of
+ *            the DDP/RDMAP header as the shortest header has (all of a
+ *            tagged one: one read less per Write or Read Response
+ *            segment), and, from the first recvmsg, stream id and PPID
  *   then, by kind:
  *     notification / session control (PPID 17):
  *            BUF: the rest into a small buffer, then handle it
@@ -77,6 +79,7 @@ sctp_rx_read(struct sctp_asoc *as, struct iovec *iov, int cnt)
 	mh.msg_iovlen = (size_t)cnt;
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
+	as->rx_calls++;
 	n = recvmsg(as->fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -370,6 +373,8 @@ sctp_rx_seg_done(struct sctp_asoc *as)
 	sctp_rx_feed(c);
 }
 
+static void sctp_rx_stash_done(struct sctp_asoc *as);
+
 /* The head is in: decide how this message is read. */
 static int
 sctp_rx_classify(struct sctp_asoc *as)
@@ -413,8 +418,11 @@ sctp_rx_classify(struct sctp_asoc *as)
 		return 1;
 	}
 	ssn = (uint16_t)(rx->head[0] << 8 | rx->head[1]);
-	if (!rx->eor && ioctl(as->fd, FIONREAD, &avail) < 0)
-		avail = 0;
+	if (!rx->eor) {
+		as->rx_calls++;
+		if (ioctl(as->fd, FIONREAD, &avail) < 0)
+			avail = 0;
+	}
 	rx->msg_len = rx->got + (avail > 0 ? (size_t)avail : 0);
 	/* §9: "MUST reject DDP Segments that are larger than the maximum
 	 * size specified" (ours, plus what a peer path may allow). */
@@ -428,10 +436,14 @@ sctp_rx_classify(struct sctp_asoc *as)
 	    rx->got == sizeof(rx->head) && !rx->eor) {
 		rx->hdr_len = eng_rx_hdr_len(rx->head[2], rx->head[3],
 		    rx->seg_len);
-		if (rx->hdr_len >= ENG_HDR_PEEK && rx->hdr_len <= ENG_HDR_MAX) {
+		/* Only header octets read so far (a header shorter than
+		 * what was read means a bad segment: the stash path). */
+		if (rx->hdr_len >= rx->got - SCTP_DDP_SSN_LEN &&
+		    rx->hdr_len <= ENG_HDR_MAX) {
 			rx->c = c;
-			memcpy(rx->hdr, rx->head + 2, ENG_HDR_PEEK);
-			rx->hdr_got = ENG_HDR_PEEK;
+			rx->hdr_got = rx->got - SCTP_DDP_SSN_LEN;
+			memcpy(rx->hdr, rx->head + SCTP_DDP_SSN_LEN,
+			    rx->hdr_got);
 			if (rx->hdr_got < rx->hdr_len)
 				rx->phase = SCTP_RX_HDR;
 			else
@@ -447,6 +459,8 @@ sctp_rx_classify(struct sctp_asoc *as)
 	memcpy(rx->stash, rx->head, rx->got);
 	rx->stash_len = rx->got;
 	rx->phase = SCTP_RX_STASH;
+	if (rx->eor)		/* all in the first read (a short one) */
+		sctp_rx_stash_done(as);
 	return 1;
 }
 

@@ -78,6 +78,12 @@ sctp_asoc_sockopts(struct sctp_tp *tp, int fd)
 	    sizeof(one)) < 0 ||
 	    setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof(one)) < 0)
 		return -1;
+	/* The length of the next message with each read that ends one
+	 * (RFC 6458 §5.3.6): no FIONREAD for it (sctp_rx.c).  Optional. */
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_RECVNXTINFO, &one,
+	    sizeof(one)) < 0)
+		sctp_log(tp, LOG_DEBUG, "SCTP_RECVNXTINFO: %s",
+		    strerror(errno));
 	/* One message at a time on the socket: partial deliveries of two
 	 * messages never interleave (sctp_rx.c relies on it). */
 	if (setsockopt(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero,

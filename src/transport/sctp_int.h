@@ -152,6 +152,14 @@ struct sctp_rx {
 	bool			 notif;
 	uint16_t		 sid;
 	uint32_t		 ppid;		/* host order */
+	/* SCTP_NXTINFO that came with the end of the last message: the
+	 * next one's length (kept across sctp_rx_reset, taken by the
+	 * next message's first read: len_ok if it matches that one) */
+	bool			 nxt_ok, nxt_notif;
+	uint16_t		 nxt_sid;
+	uint32_t		 nxt_ppid;	/* as on the wire */
+	size_t			 nxt_len;
+	bool			 len_ok;
 	uint8_t			 head[SCTP_RX_HEAD_LEN];
 	size_t			 got;		/* octets of message read */
 	size_t			 msg_len;	/* FIONREAD estimate */

@@ -307,6 +307,7 @@ sctp_tx_conn(struct sctp_conn *c)
 	struct sctp_asoc *as = c->as;
 	struct sctp_txb *b = &as->txb;
 	enum sctp_tx_res r;
+	struct eng_seg seg;
 	int burst;
 
 	for (burst = 0; burst < SCTP_TX_BURST && !c->dead; burst++) {
@@ -328,7 +329,7 @@ sctp_tx_conn(struct sctp_conn *c)
 		if ((c->state != SCTP_C_FULL && c->state != SCTP_C_CLOSING) ||
 		    c->qp == NULL || c->qp_closed)
 			return SCTP_TX_DONE;
-		if (!eng_qp_tx_pull(c->qp, &b->slot[b->n].seg)) {
+		if (!eng_qp_tx_pull(c->qp, &seg)) {
 			if (c->state != SCTP_C_CLOSING)
 				return SCTP_TX_DONE;
 			/* Drained: the last segments, then Terminate. */
@@ -338,7 +339,13 @@ sctp_tx_conn(struct sctp_conn *c)
 			sctp_conn_terminate(c);
 			continue;
 		}
+		/* The pull may have ended a session (an abortive close
+		 * purges the batch): queue only for one still sending. */
+		if (c->dead || c->qp_closed || (c->state != SCTP_C_FULL &&
+		    c->state != SCTP_C_CLOSING))
+			continue;
 		b->slot[b->n].c = c;
+		b->slot[b->n].seg = seg;
 		b->n++;
 		c->tx_queued++;
 	}

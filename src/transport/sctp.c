@@ -91,6 +91,7 @@ sctp_conn_kill(struct sctp_conn *c)
 	as->ro_bytes -= c->ro.bytes < as->ro_bytes ? c->ro.bytes :
 	    as->ro_bytes;
 	sctp_tx_drop(c);
+	sctp_tx_purge(c);
 	sctp_asoc_free_sid(as, c);
 	TAILQ_REMOVE(&as->conns, c, entry);
 	as->nconns--;
@@ -159,6 +160,7 @@ sctp_conn_qp_end(struct sctp_conn *c, bool orderly)
 {
 	if (c->qp != NULL && !c->qp_closed) {
 		c->qp_closed = true;
+		sctp_tx_purge(c);
 		eng_qp_llp_closed(c->qp, orderly);
 	}
 }
@@ -212,7 +214,7 @@ sctp_conn_terminate(struct sctp_conn *c)
 		return;
 	if (c->state == SCTP_C_DECIDE && c->as->tp->pending > 0)
 		c->as->tp->pending--;
-	c->seg_busy = false;
+	sctp_tx_purge(c);
 	if (c->state == SCTP_C_INIT_SENT && c->ctl_len == 0 &&
 	    !c->term_on_reply && !c->term_rcvd) {
 		/* RFC 5043 §6.6: no session control message that may

@@ -61,6 +61,10 @@
  * The receiver places the next in-order segment directly into the
  * target region; a chunk that overtook it is held in a bounded
  * per-stream reorder buffer (the only copy) until the gap fills.
+ * System calls: the sender batches up to 32 segments of an association
+ * per sendmmsg(2); the receiver reads a Write or Read Response segment
+ * in two recvmsg (DDP-SSN and header, then the payload in place), its
+ * length from the SCTP_NXTINFO of the message before (else FIONREAD).
  *
  * Single-threaded, on the daemon's event loop, like every transport.
  */

@@ -78,6 +78,12 @@ sctp_asoc_sockopts(struct sctp_tp *tp, int fd)
 	    sizeof(one)) < 0 ||
 	    setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof(one)) < 0)
 		return -1;
+	/* The length of the next message with each read that ends one
+	 * (RFC 6458 §5.3.6): no FIONREAD for it (sctp_rx.c).  Optional. */
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_RECVNXTINFO, &one,
+	    sizeof(one)) < 0)
+		sctp_log(tp, LOG_DEBUG, "SCTP_RECVNXTINFO: %s",
+		    strerror(errno));
 	/* One message at a time on the socket: partial deliveries of two
 	 * messages never interleave (sctp_rx.c relies on it). */
 	if (setsockopt(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero,
@@ -320,6 +326,12 @@ sctp_asoc_bury(struct sctp_asoc *as, bool abortive)
 	struct sctp_tp *tp = as->tp;
 	struct linger lg = { 1, 0 };
 
+	/* The data path's system calls (sctp_tx.c, sctp_rx.c). */
+	sctp_log(tp, LOG_DEBUG, "association closed: %llu messages sent "
+	    "in %llu send calls, %llu receive calls",
+	    (unsigned long long)as->tx_msgs,
+	    (unsigned long long)as->tx_calls,
+	    (unsigned long long)as->rx_calls);
 	event_del(as->ev_read);
 	event_del(as->ev_write);
 	event_del(as->ev_timer);

@@ -39,6 +39,8 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,7 +61,12 @@ struct event;
 				 SCTP_DDP_PRIV_DATA_MAX)	/* 516 */
 #define SCTP_NOTIF_MAX		512	/* notification octets kept */
 #define SCTP_RX_BURST		256	/* messages per read callback */
+/* First read of a message: DDP-SSN + the shortest DDP header (tagged,
+ * RFC 5041 §4.2), so a Write or Read Response segment's whole header
+ * comes with it, and never a payload octet of a valid segment. */
+#define SCTP_RX_HEAD_LEN	(SCTP_DDP_SSN_LEN + DDP_TAGGED_HDR_LEN)
 #define SCTP_TX_BURST		16	/* segments per conn per turn */
+#define SCTP_TX_BATCH		32	/* messages per sendmmsg */
 #define SCTP_TX_GUARD		16384	/* §10: chunks outstanding cap */
 #define SCTP_ASOC_MAX		1024	/* associations per transport */
 #define SCTP_RO_ASOC_MAX	(16u << 20)	/* held octets, all streams */
@@ -119,8 +126,8 @@ struct sctp_conn {
 	uint8_t			 ctl[SCTP_CTL_MAX];
 	size_t			 ctl_len;	/* 0: none queued */
 	uint16_t		 ctl_fn;
-	struct eng_seg		 seg;
-	bool			 seg_busy;
+	uint16_t		 tx_queued;	/* its segments in as->txb */
+	uint16_t		 tx_bssn;	/* DDP-SSN cursor of a batch */
 	bool			 term_sent;
 	bool			 term_rcvd;	/* the peer's came in order */
 	bool			 term_after;	/* Terminate after ctl[] */
@@ -129,7 +136,7 @@ struct sctp_conn {
 
 /* Receive state machine of an association (sctp_rx.c). */
 enum sctp_rx_phase {
-	SCTP_RX_HEAD,		/* first octets: DDP-SSN + 2 */
+	SCTP_RX_HEAD,		/* first octets: SCTP_RX_HEAD_LEN */
 	SCTP_RX_BUF,		/* the rest into rx.buf (notif, SSC) */
 	SCTP_RX_HDR,		/* rest of the DDP/RDMAP header */
 	SCTP_RX_PAYLOAD,	/* straight into the region */
@@ -145,7 +152,15 @@ struct sctp_rx {
 	bool			 notif;
 	uint16_t		 sid;
 	uint32_t		 ppid;		/* host order */
-	uint8_t			 head[4];
+	/* SCTP_NXTINFO that came with the end of the last message: the
+	 * next one's length (kept across sctp_rx_reset, taken by the
+	 * next message's first read: len_ok if it matches that one) */
+	bool			 nxt_ok, nxt_notif;
+	uint16_t		 nxt_sid;
+	uint32_t		 nxt_ppid;	/* as on the wire */
+	size_t			 nxt_len;
+	bool			 len_ok;
+	uint8_t			 head[SCTP_RX_HEAD_LEN];
 	size_t			 got;		/* octets of message read */
 	size_t			 msg_len;	/* FIONREAD estimate */
 	uint8_t			 buf[SCTP_CTL_MAX + SCTP_NOTIF_MAX];
@@ -163,6 +178,29 @@ struct sctp_rx {
 	int			 drain_sid;	/* drain: then fail this sid */
 	enum wire_err		 drain_err;
 	uint8_t			 sink[4096];
+};
+
+/* A DDP segment pulled from the engine, waiting in the batch. */
+struct sctp_txslot {
+	struct sctp_conn	*c;
+	struct eng_seg		 seg;
+};
+
+/*
+ * The send batch of an association (sctp_tx.c): segments pulled from
+ * the engine, in pull order, go out with one sendmmsg; slot[head..n)
+ * are still unsent.  Each message has its own iovec and SCTP_SNDINFO.
+ */
+struct sctp_txb {
+	unsigned int		 head, n;
+	struct sctp_txslot	 slot[SCTP_TX_BATCH];
+	struct mmsghdr		 mm[SCTP_TX_BATCH];
+	struct iovec		 iov[SCTP_TX_BATCH][ENG_SEG_IOV_MAX + 2];
+	uint8_t			 prefix[SCTP_TX_BATCH][SCTP_DDP_SSN_LEN];
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(struct sctp_sndinfo))];
+	}			 cbuf[SCTP_TX_BATCH];
 };
 
 enum sctp_astate {
@@ -192,6 +230,10 @@ struct sctp_asoc {
 	size_t			 max_seg;
 	uint32_t		 tx_since_check;	/* §10 guard */
 	bool			 tx_blocked;
+	struct sctp_txb		 txb;
+	uint64_t		 tx_msgs, tx_calls;	/* sent; sendmsg +
+						 * sendmmsg calls (debug log) */
+	uint64_t		 rx_calls;	/* recvmsg + ioctl calls */
 	struct sctp_rx		 rx;
 	uint64_t		 reorder_held;
 	size_t			 ro_bytes;	/* held in all c->ro */
@@ -277,6 +319,7 @@ void	sctp_rx_feed(struct sctp_conn *c);
 /* sctp_tx.c */
 void	sctp_tx_want(struct sctp_conn *c);
 void	sctp_tx_drop(struct sctp_conn *c);
+void	sctp_tx_purge(struct sctp_conn *c);
 void	sctp_tx_run(struct sctp_asoc *as);
 
 /* sctp_info.c */

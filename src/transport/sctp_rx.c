@@ -21,8 +21,10 @@
  * One message at a time (SCTP_FRAGMENT_INTERLEAVE 0: partial
  * deliveries never interleave), resumable at every step:
  *
- *   HEAD     the first 4 octets: DDP-SSN + DDP control + RDMAP control
- *            (and, from the first recvmsg, the stream id and PPID)
+ *   HEAD     the first SCTP_RX_HEAD_LEN octets: DDP-SSN + as much of
+ *            the DDP/RDMAP header as the shortest header has (all of a
+ *            tagged one: one read less per Write or Read Response
+ *            segment), and, from the first recvmsg, stream id and PPID
  *   then, by kind:
  *     notification / session control (PPID 17):
  *            BUF: the rest into a small buffer, then handle it
@@ -51,7 +53,7 @@ sctp_rx_reset(struct sctp_rx *rx)
 	free(rx->stash);
 	rx->stash = NULL;
 	rx->phase = SCTP_RX_HEAD;
-	rx->started = rx->eor = rx->notif = false;
+	rx->started = rx->eor = rx->notif = rx->len_ok = false;
 	rx->got = rx->msg_len = 0;
 	rx->buf_len = rx->hdr_got = rx->stash_len = 0;
 	rx->c = NULL;
@@ -60,15 +62,36 @@ sctp_rx_reset(struct sctp_rx *rx)
 	rx->drain_err = WIRE_OK;
 }
 
+/*
+ * The first read of a message took the SCTP_NXTINFO that came with the
+ * end of the one before: its length is this message's (len_ok,
+ * msg_len) when stream, PPID and kind match (never a stale one), so no
+ * FIONREAD is needed.  Either reports the message as queued, and both
+ * are checked the same way at its end (sctp_rx_seg_done).
+ */
+static void
+sctp_rx_nxt_take(struct sctp_rx *rx, size_t got)
+{
+	rx->len_ok = !rx->nxt_notif && !rx->notif &&
+	    rx->nxt_sid == rx->sid &&
+	    ssc_ppid_from_sinfo(rx->nxt_ppid) == rx->ppid &&
+	    rx->nxt_len >= got;
+	if (rx->len_ok)
+		rx->msg_len = rx->nxt_len;
+}
+
 /* recvmsg into iov: > 0 octets, 0 would block, -1 the association
  * ended (EOF or error). */
 static ssize_t
 sctp_rx_read(struct sctp_asoc *as, struct iovec *iov, int cnt)
 {
 	struct sctp_rx *rx = &as->rx;
-	char cbuf[CMSG_SPACE(sizeof(struct sctp_rcvinfo)) + 64];
+	char cbuf[CMSG_SPACE(sizeof(struct sctp_rcvinfo)) +
+	    CMSG_SPACE(sizeof(struct sctp_nxtinfo)) + 64];
 	struct sctp_rcvinfo ri;
+	struct sctp_nxtinfo ni;
 	struct cmsghdr *cm;
+	bool first, prev_ok = false;
 	struct msghdr mh;
 	ssize_t n;
 
@@ -77,6 +100,7 @@ sctp_rx_read(struct sctp_asoc *as, struct iovec *iov, int cnt)
 	mh.msg_iovlen = (size_t)cnt;
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
+	as->rx_calls++;
 	n = recvmsg(as->fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -85,22 +109,37 @@ sctp_rx_read(struct sctp_asoc *as, struct iovec *iov, int cnt)
 		errno = ECONNRESET;
 		return -1;
 	}
-	if (!rx->started) {
+	first = !rx->started;
+	if (first) {
 		rx->started = true;
 		rx->notif = (mh.msg_flags & MSG_NOTIFICATION) != 0;
 		rx->sid = 0;
 		rx->ppid = 0;
-		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-		    cm = CMSG_NXTHDR(&mh, cm))
-			if (cm->cmsg_level == IPPROTO_SCTP &&
-			    cm->cmsg_type == SCTP_RCVINFO &&
-			    cm->cmsg_len >= CMSG_LEN(sizeof(ri))) {
-				memcpy(&ri, CMSG_DATA(cm), sizeof(ri));
-				rx->sid = ri.rcv_sid;
-				rx->ppid = ssc_ppid_from_sinfo(ri.rcv_ppid);
-			}
+		prev_ok = rx->nxt_ok;		/* about this message */
+		rx->nxt_ok = false;
 	}
 	rx->eor = (mh.msg_flags & MSG_EOR) != 0;
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != IPPROTO_SCTP)
+			continue;
+		if (first && cm->cmsg_type == SCTP_RCVINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(ri))) {
+			memcpy(&ri, CMSG_DATA(cm), sizeof(ri));
+			rx->sid = ri.rcv_sid;
+			rx->ppid = ssc_ppid_from_sinfo(ri.rcv_ppid);
+		} else if (rx->eor && cm->cmsg_type == SCTP_NXTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(ni))) {
+			/* This message is whole: the next one's length. */
+			memcpy(&ni, CMSG_DATA(cm), sizeof(ni));
+			rx->nxt_ok = true;
+			rx->nxt_notif = (ni.nxt_flags & SCTP_NOTIFICATION) != 0;
+			rx->nxt_sid = ni.nxt_sid;
+			rx->nxt_ppid = ni.nxt_ppid;
+			rx->nxt_len = ni.nxt_length;
+		}
+	}
+	if (first && prev_ok && !rx->eor)
+		sctp_rx_nxt_take(rx, (size_t)n);
 	rx->got += (size_t)n;
 	return n;
 }
@@ -370,6 +409,8 @@ sctp_rx_seg_done(struct sctp_asoc *as)
 	sctp_rx_feed(c);
 }
 
+static void sctp_rx_stash_done(struct sctp_asoc *as);
+
 /* The head is in: decide how this message is read. */
 static int
 sctp_rx_classify(struct sctp_asoc *as)
@@ -413,9 +454,13 @@ sctp_rx_classify(struct sctp_asoc *as)
 		return 1;
 	}
 	ssn = (uint16_t)(rx->head[0] << 8 | rx->head[1]);
-	if (!rx->eor && ioctl(as->fd, FIONREAD, &avail) < 0)
-		avail = 0;
-	rx->msg_len = rx->got + (avail > 0 ? (size_t)avail : 0);
+	if (!rx->eor && !rx->len_ok) {
+		as->rx_calls++;
+		if (ioctl(as->fd, FIONREAD, &avail) < 0)
+			avail = 0;
+		rx->msg_len = rx->got + (avail > 0 ? (size_t)avail : 0);
+	} else if (rx->eor)
+		rx->msg_len = rx->got;
 	/* §9: "MUST reject DDP Segments that are larger than the maximum
 	 * size specified" (ours, plus what a peer path may allow). */
 	if (rx->msg_len > SCTP_DDP_SSN_LEN + as->max_seg + 1024) {
@@ -428,10 +473,14 @@ sctp_rx_classify(struct sctp_asoc *as)
 	    rx->got == sizeof(rx->head) && !rx->eor) {
 		rx->hdr_len = eng_rx_hdr_len(rx->head[2], rx->head[3],
 		    rx->seg_len);
-		if (rx->hdr_len >= ENG_HDR_PEEK && rx->hdr_len <= ENG_HDR_MAX) {
+		/* Only header octets read so far (a header shorter than
+		 * what was read means a bad segment: the stash path). */
+		if (rx->hdr_len >= rx->got - SCTP_DDP_SSN_LEN &&
+		    rx->hdr_len <= ENG_HDR_MAX) {
 			rx->c = c;
-			memcpy(rx->hdr, rx->head + 2, ENG_HDR_PEEK);
-			rx->hdr_got = ENG_HDR_PEEK;
+			rx->hdr_got = rx->got - SCTP_DDP_SSN_LEN;
+			memcpy(rx->hdr, rx->head + SCTP_DDP_SSN_LEN,
+			    rx->hdr_got);
 			if (rx->hdr_got < rx->hdr_len)
 				rx->phase = SCTP_RX_HDR;
 			else
@@ -447,6 +496,8 @@ sctp_rx_classify(struct sctp_asoc *as)
 	memcpy(rx->stash, rx->head, rx->got);
 	rx->stash_len = rx->got;
 	rx->phase = SCTP_RX_STASH;
+	if (rx->eor)		/* all in the first read (a short one) */
+		sctp_rx_stash_done(as);
 	return 1;
 }
 

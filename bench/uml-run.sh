@@ -14,6 +14,10 @@
 #     UDP only);
 #   - the QP set-up rate (create + connect + accept + destroy) on SCTP
 #     streams against TCP/MPA connections between the same daemons;
+#   - the transport-level QP set-up rate (bench/tp_setup: two engines and
+#     the transports in one process, no daemon, 1000 QPs: connect ->
+#     accept -> both QPs RTS) on SCTP streams of one association against
+#     TCP/MPA connections;
 #   - for each rdbench figure, the daemons' context switches per second
 #     and CPU use meanwhile, the guest CPU's idle share, the rdbench
 #     server's share and the rest (client, softirq), and the kernel's SCTP fast and T3
@@ -27,8 +31,9 @@
 #
 # Usage: bench/uml-run.sh [--out DIR] [--runs N] [--time SECONDS]
 #        (also: bench/run --uml [same options])
-# Environment: RDMAD, RDBENCH, RDMACTL, top_builddir, UML_KEEP=1 (keep
-# the daemons' logs and configs in the uml-run folder).
+# Environment: RDMAD, RDBENCH, RDMACTL, TP_SETUP, top_builddir,
+# UML_BENCH_QPS (tp_setup's QPs, default 1000), UML_KEEP=1 (keep the
+# daemons' logs and configs in the uml-run folder).
 # Exit status: 0 when every figure was measured, 1 otherwise, 77 when
 # UML is missing, 99 when a binary is missing or ASan-built.
 set -u
@@ -37,6 +42,7 @@ builddir=${top_builddir:-$(cd "$here/.." && pwd)}
 export RDMAD=${RDMAD:-$builddir/rdmad}
 export RDBENCH=${RDBENCH:-$builddir/bench/rdbench}
 export RDMACTL=${RDMACTL:-$builddir/rdmactl}
+export TP_SETUP=${TP_SETUP:-$builddir/bench/tp_setup}
 runs=5
 secs=1
 out=
@@ -60,7 +66,7 @@ if [ -z "${guest:-}" ]; then
 	out=$(cd "$out" && pwd)
 	echo "# SCTP benchmark in user-mode Linux: $runs run(s), $secs s per" \
 	    "figure, output in $out" >&2
-	UD_NEED=$RDBENCH ud_boot "$here/uml-run.sh" --timeout 900 -- \
+	UD_NEED="$RDBENCH $TP_SETUP" ud_boot "$here/uml-run.sh" --timeout 900 -- \
 	    --out "$out" --runs "$runs" --time "$secs"
 fi
 
@@ -181,6 +187,14 @@ sockperf_tcp() {
 	    "$UD_DIR/sp.out" >> "$raw" || fail "sockperf: $(tail -n 2 "$UD_DIR/sp.out")"
 }
 
+# tp_setup RUN: the transport-level set-up rate, SCTP and TCP/MPA, its
+# rows (source "transport") into raw.csv.
+tp_setup() {
+	timeout 300 "$TP_SETUP" -n "${UML_BENCH_QPS:-1000}" -r 1 --run "$1" \
+	    --csv >> "$raw" 2>> "$UD_DIR/tp_setup.err" ||
+	    fail "tp_setup: exit $? ($(tail -n 2 "$UD_DIR/tp_setup.err"))"
+}
+
 for r in $(seq 1 "$runs"); do
 	echo "# run $r/$runs" >&2
 	counted "$r" write sctp "$tp" -t write -z 1M -T "$secs"
@@ -190,6 +204,7 @@ for r in $(seq 1 "$runs"); do
 	sockperf_tcp "$r"
 	counted "$r" setup sctp "$tp" -t setup -T "$secs"
 	counted "$r" tcp_setup tcp tcp -t setup -T "$secs"
+	tp_setup "$r"
 done
 grep -h "association\|SCTP" "$(ud_log a)" | head -n 3 | sed 's/^/# daemon a: /' >&2
 
@@ -198,7 +213,7 @@ sum=$out/bench.csv
 {
 	echo "source,test,size,median,min,max,unit,runs,baseline,baseline_median,ratio,target,met"
 	# The figures first, then their baselines, then the counters.
-	tail -n +2 "$raw" | awk -F, 'BEGIN { n = split("sctp tcp iperf3 sockperf daemons guest kernel", o, " ")
+	tail -n +2 "$raw" | awk -F, 'BEGIN { n = split("sctp tcp transport iperf3 sockperf daemons guest kernel", o, " ")
 	    for (i = 1; i <= n; i++) rank[o[i]] = i } { print rank[$1] + 0 "," $0 }' | sort -t, -k1,1n -k3,3 -k4,4n -k7,7g | cut -d, -f2- |
 	awk -F, '
 	function flush(   m) {
@@ -216,6 +231,7 @@ sum=$out/bench.csv
 		base["sctp,lat_median,64"] = "sockperf,tcp_rtt_median,64"; tgt["sctp,lat_median,64"] = "<=2.0"
 		base["sctp,lat_p99,64"] = "sockperf,tcp_rtt_p99,64"
 		base["sctp,setup,0"] = "tcp,setup,0"; tgt["sctp,setup,0"] = ">=10"
+		base["transport,sctp_setup,0"] = "transport,tcp_setup,0"; tgt["transport,sctp_setup,0"] = ">=10"
 		for (i = 1; i <= nk; i++) {
 			k = keys[i]; b = base[k]; bm = ""; ratio = ""; met = ""
 			if (b != "" && med[b] > 0) { bm = med[b]; ratio = sprintf("%.3f", med[k] / bm) }

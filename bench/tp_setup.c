@@ -20,7 +20,8 @@
 /*
  * Two real engines (tests/helpers/eng_world.c, N QPs each) and the real
  * transports on loopback, one event_base, no daemon: time N
- * connect -> accept -> both QPs RTS, over SCTP (one association, one
+ * connect -> accept -> both QPs RTS (at most TS_WINDOW connects
+ * waiting for their answer), over SCTP (one association, one
  * stream per QP, RFC 5043 §8) and over TCP/MPA (one connection and MPA
  * exchange per QP, RFC 5044 §7), R times each, interleaved.  Runs only
  * where kernel SCTP exists (user-mode Linux: tests/uml/uml-run).
@@ -33,12 +34,16 @@
 #define TS_SERVICE	7001	/* SCTP: the service the server listens on */
 #define TS_WAIT_MS	60000
 #define TS_RUNS_MAX	100
+#define TS_WINDOW	64	/* connects in flight: below the listen
+				 * backlog (128), so no SYN is dropped and
+				 * retried after 1 s (RFC 6298 §2.1) */
 
 struct ts_world {
 	struct event_base	*base;
 	struct fake_env		 srv, cli;
 	struct mq_side		 s[2];
 	int			 n;
+	int			 issued;	/* connect() calls made */
 };
 
 /* Monotonic seconds. */
@@ -70,6 +75,15 @@ ts_all_up(void *arg)
 	const struct ts_world *w = arg;
 
 	return w->cli.nresult >= w->n && ts_rts(w) == 2 * w->n;
+}
+
+/* Fewer than TS_WINDOW connects wait for their answer. */
+static bool
+ts_room(void *arg)
+{
+	const struct ts_world *w = arg;
+
+	return w->issued - w->cli.nresult < TS_WINDOW;
 }
 
 /* Tear down what ts_setup built (any part may be missing). */
@@ -121,6 +135,12 @@ ts_setup(const struct tp_ops *ops, const void *opts, uint16_t port, int n)
 	for (i = 0; i < n; i++) {
 		struct tp_conn *c;
 
+		if (!fake_run(w.base, ts_room, &w, TS_WAIT_MS)) {
+			fprintf(stderr, "tp_setup: no answer to %d of %d "
+			    "connects\n", w.issued - w.cli.nresult, w.issued);
+			goto out;
+		}
+		w.issued++;
 		if (ops->connect(w.cli.tp, (struct sockaddr *)&ss, sl,
 		    &(struct tp_conn_params){ .ird = 4, .ord = 4 },
 		    w.s[0].qp[i], &c) < 0) {

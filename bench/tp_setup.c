@@ -17,6 +17,8 @@
 #include "transport/sctp.h"
 #include "transport/transport.h"
 
+#include "helpers/mono.h"
+
 /*
  * Two real engines (tests/helpers/eng_world.c, N QPs each) and the real
  * transports on loopback, one event_base, no daemon: time N
@@ -45,16 +47,6 @@ struct ts_world {
 	int			 n;
 	int			 issued;	/* connect() calls made */
 };
-
-/* Monotonic seconds. */
-static double
-ts_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
 
 /* QPs of both sides in RTS. */
 static int
@@ -131,7 +123,7 @@ ts_setup(const struct tp_ops *ops, const void *opts, uint16_t port, int n)
 		fprintf(stderr, "tp_setup: listen: %s\n", cause);
 		goto out;
 	}
-	t0 = ts_now();
+	t0 = mono_now();
 	for (i = 0; i < n; i++) {
 		struct tp_conn *c;
 
@@ -149,7 +141,7 @@ ts_setup(const struct tp_ops *ops, const void *opts, uint16_t port, int n)
 		}
 	}
 	if (fake_run(w.base, ts_all_up, &w, TS_WAIT_MS))
-		dt = ts_now() - t0;
+		dt = mono_now() - t0;
 	else
 		fprintf(stderr, "tp_setup: %d of %d QPs RTS, %d accepted "
 		    "(last: %s)\n", ts_rts(&w), 2 * n, w.cli.naccepted,

@@ -102,7 +102,7 @@ sockperf server --tcp -i 127.0.0.2 -p $((port + 2)) > "$UD_DIR/sockperf.log" 2>&
 pids="$pids $!"
 trap 'kill $pids 2>/dev/null; ud_stop_all' EXIT
 [ "$tp" = tcp ] || ud_has_sctp a || exit 1
-ud_wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||
+wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||
     { fail "rdbench server: $(tail -n 3 "$UD_DIR/srv.log")"; exit 1; }
 sleep 0.5
 

@@ -84,23 +84,23 @@ case_run() {
 	echo "== $name"
 	$(ud_nsx b) "$FO" -s -S "$(ud_sock b)" -p $port > "$UD_DIR/srv-$port.log" 2>&1 &
 	local srv=$!
-	ud_wait_for 100 grep -qs listening "$UD_DIR/srv-$port.log" ||
+	wait_for 100 grep -qs listening "$UD_DIR/srv-$port.log" ||
 	    { echo "FAIL - server does not listen"; cat "$UD_DIR/srv-$port.log"; return 1; }
 	$(ud_nsx a) "$FO" -c 10.1.1.2 -S "$(ud_sock a)" -p $port -T $secs \
 	    -t "$UD_TRANSPORT" > "$UD_DIR/cli-$port.log" 2>&1 &
 	local cli=$!
-	ud_wait_for 100 grep -qs "^t=2 s" "$UD_DIR/cli-$port.log"
+	wait_for 100 grep -qs "^t=2 s" "$UD_DIR/cli-$port.log"
 	la=$(wc -l < "$(ud_log a)")
 	lb=$(wc -l < "$(ud_log b)")
 	echo "# $(date +%T.%N | cut -c1-12) cut: $cut"
 	cut_at=$(date +%s.%N)
 	eval "$cut"
-	ud_wait_for 100 grep -qs "^t=5 s" "$UD_DIR/cli-$port.log"
+	wait_for 100 grep -qs "^t=5 s" "$UD_DIR/cli-$port.log"
 	echo "# $(date +%T.%N | cut -c1-12) restore: $restore"
 	eval "$restore"
 	# Heartbeats every 100 ms: back well within the 3 s left.
-	if ud_wait_for 30 paths_active a 10.1.1.2 10.1.2.2 &&
-	    ud_wait_for 10 paths_active b 10.1.1.1 10.1.2.1; then
+	if wait_for 30 paths_active a 10.1.1.2 10.1.2.2 &&
+	    wait_for 10 paths_active b 10.1.1.1 10.1.2.1; then
 		back="after $(date +%T.%N | cut -c1-12)"
 	fi
 	paths a

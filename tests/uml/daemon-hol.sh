@@ -45,7 +45,7 @@ ud_has_sctp a || { echo "SKIP: the SCTP half needs it"; exit 77; }
 $(ud_nsx b) "$RDBENCH" -s -S "$(ud_sock b)" -p $port --spin 0 \
     > "$UD_DIR/srv.log" 2>&1 &
 srv=$!
-ud_wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||
+wait_for 100 grep -qs "listening on port $port" "$UD_DIR/srv.log" ||
     { echo "FAIL - rdbench server"; cat "$UD_DIR/srv.log"; exit 1; }
 tc -n a qdisc add dev va1 root netem loss "$loss"
 tc -n b qdisc add dev vb1 root netem loss "$loss"

@@ -31,7 +31,7 @@
 #   ud_in NAME CMD...      run CMD in daemon NAME's namespace
 #   ud_nsx NAME            its prefix, for "$(ud_nsx NAME) CMD &"
 #   ud_log NAME            the path of its log
-#   ud_wait_for TENTHS CMD...   retry CMD every 0.1 s
+#   wait_for TENTHS CMD...      retry CMD every 0.1 s (tests/helpers/steps.sh)
 #
 # On the host, a script re-runs itself in the guest with
 #   ud_boot SCRIPT [UML-RUN OPTIONS] -- [ARGS]   (never returns)
@@ -41,24 +41,13 @@
 
 ud_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$ud_here/lib-bins.sh"
+. "$ud_here/../helpers/steps.sh"	# wait_for
 RDMAD=${RDMAD:-$(uml_bin rdmad)}
 RDMACTL=${RDMACTL:-$(uml_bin rdmactl)}
 UD_SCTP=${UD_SCTP:-}
 UD_CONF=${UD_CONF:-}
 UD_SOCKDIR=${UD_SOCKDIR:-/dev/shm/rdmad-uml}
 ud_names=
-
-# ud_wait_for TENTHS CMD...: retry CMD every 0.1 s, at most TENTHS times.
-ud_wait_for() {
-	local n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 
 # ud_boot SCRIPT [OPTIONS] -- [ARGS]: run SCRIPT --guest ARGS in UML.
 ud_boot() {
@@ -145,7 +134,7 @@ ud_start() {
 	p=$!
 	eval "ud_pid_$name=$p"
 	ud_names="$ud_names $name"
-	if ! ud_wait_for 100 ud_ready "$name"; then
+	if ! wait_for 100 ud_ready "$name"; then
 		echo "rdmad $name did not start:" >&2
 		tail -n 10 "$(ud_log "$name")" >&2
 		# A daemon built without the SCTP transport: 77 (skip).
@@ -175,7 +164,7 @@ ud_stop() {
 	eval "p=\${ud_pid_$1:-}"
 	[ -n "$p" ] || return 0
 	kill -TERM "$p" 2>/dev/null
-	if ! ud_wait_for 50 sh -c "! kill -0 $p 2>/dev/null"; then
+	if ! wait_for 50 sh -c "! kill -0 $p 2>/dev/null"; then
 		echo "rdmad $1 ignored SIGTERM for 5 s: killed" >&2
 		kill -9 "$p" 2>/dev/null
 	fi

@@ -34,6 +34,8 @@
 
 #include <rdmad/rdmad.h>
 
+#include "helpers/mono.h"
+
 #define FO_CHUNK	(64u << 10)
 #define FO_SLOTS	16u
 #define FO_REGION	(FO_CHUNK * FO_SLOTS)
@@ -56,16 +58,6 @@ struct fo {
 	struct rdmad_qp		*qp;
 	uint8_t			*buf;
 };
-
-/* Monotonic time in seconds. */
-static double
-fo_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Wall-clock time in seconds (stalls are matched with the script's
  * `date +%s.%N`). */
@@ -121,7 +113,7 @@ static int
 fo_wait(struct fo *f, int n, struct rdmad_wc *wc, int ms)
 {
 	struct pollfd p;
-	double end = fo_now() + ms / 1000.0;
+	double end = mono_now() + ms / 1000.0;
 	int got = 0, r;
 
 	p.fd = rdmad_cq_fd(f->cq);
@@ -131,7 +123,7 @@ fo_wait(struct fo *f, int n, struct rdmad_wc *wc, int ms)
 		if (r < 0)
 			return got;
 		got += r;
-		if (got >= n || fo_now() > end)
+		if (got >= n || mono_now() > end)
 			break;
 		if (r == 0 && rdmad_req_notify_cq(f->cq, 0) == 0) {
 			(void)poll(&p, 1, 20);
@@ -226,9 +218,9 @@ fo_client(const char *host, const char *sock, uint16_t port, double secs,
 	    qi.transport == RDMAD_TRANSPORT_SCTP ? "sctp" : "tcp",
 	    qi.transport_why);
 	fflush(stdout);
-	t0 = last = fo_now();
+	t0 = last = mono_now();
 	next = t0 + 1;
-	for (round = 1; fo_now() - t0 < secs; round++) {
+	for (round = 1; mono_now() - t0 < secs; round++) {
 		uint64_t raddr = rep.addr + (round % FO_SLOTS) * FO_CHUNK;
 
 		for (i = 0; i < FO_CHUNK; i++)
@@ -260,7 +252,7 @@ fo_client(const char *host, const char *sock, uint16_t port, double secs,
 			bad++;
 			break;
 		}
-		now = fo_now();
+		now = mono_now();
 		if (now - last >= 0.05)
 			printf("stall %.0f ms until %.3f\n", (now - last) * 1000,
 			    fo_epoch());

@@ -20,6 +20,8 @@
 #include "helpers/fake_eng.h"
 #include "transport/sctp.h"
 
+#include "helpers/mono.h"
+
 /*
  * Two processes in two network namespaces joined by two veth links
  * (tests/uml/uml-run --topo pair, driven by tests/uml/sctp-failover.sh):
@@ -39,15 +41,6 @@
 #define SVC	7001
 #define CHUNK	(64u << 10)
 #define MIB_OFF(n)	((size_t)(n) << 20)
-
-static double
-fo_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 fo_addr(struct sockaddr_storage *ss, const char *ip, uint16_t port)
@@ -221,9 +214,9 @@ fo_client(int secs)
 	rkey = (uint32_t)f.env.res_pd[0] << 24 | (uint32_t)f.env.res_pd[1] <<
 	    16 | (uint32_t)f.env.res_pd[2] << 8 | f.env.res_pd[3];
 	fo_paths(&f, "start");
-	t0 = last = fo_now();
+	t0 = last = mono_now();
 	next_print = t0 + 1;
-	for (seed = 1; fo_now() - t0 < secs; seed++) {
+	for (seed = 1; mono_now() - t0 < secs; seed++) {
 		for (i = 0; i < CHUNK; i++)
 			f.side.mem[i] = (uint8_t)(seed * 131 + i * 7);
 		memset(f.side.mem + MIB_OFF(1), 0, CHUNK);
@@ -249,7 +242,7 @@ fo_client(int secs)
 			failed++;
 			break;
 		}
-		now = fo_now();
+		now = mono_now();
 		if (now - last > stall)
 			stall = now - last;
 		last = now;
